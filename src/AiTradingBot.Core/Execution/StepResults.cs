@@ -1,0 +1,109 @@
+using AiTradingBot.Core.Containers;
+using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Core.Trading;
+
+namespace AiTradingBot.Core.Execution;
+
+/// <summary>Typed result of one executed step; channels render these, they never parse text.</summary>
+public abstract record StepResult;
+
+/// <summary>One system in a sitrep or diagnostics report. <see cref="Error"/> is set when it could not be read.</summary>
+public sealed record SystemReport(
+    string System,
+    string Container,
+    Systems.SystemRole Role,
+    string State,
+    bool Running,
+    TimeSpan? Uptime,
+    string? Health,
+    int? RestartCount,
+    int? ExitCode,
+    double? CpuPercent,
+    long? MemoryUsedBytes,
+    long? MemoryLimitBytes,
+    string? Error);
+
+/// <summary>Sitrep or diagnostics of several systems.</summary>
+public sealed record SystemsReportResult(bool Diagnostics, IReadOnlyList<SystemReport> Systems, bool Demo) : StepResult;
+
+/// <summary>Log lines of one system.</summary>
+public sealed record LogsResult(string System, string Container, IReadOnlyList<LogLine> Lines, int Requested, string? Grep, string? Since, bool Demo) : StepResult;
+
+/// <summary>What happened to one container in a start/stop/restart.</summary>
+public enum ContainerOutcome { Done, AlreadyInState, Failed }
+
+/// <summary>Per-container outcome of a start/stop/restart.</summary>
+public sealed record ContainerActionOutcome(string System, string Container, ContainerOutcome Outcome, string? Message, TimeSpan Elapsed);
+
+/// <summary>Start, stop or restart of one or more systems.</summary>
+public sealed record ContainerActionsResult(string Verb, IReadOnlyList<ContainerActionOutcome> Outcomes, bool Demo) : StepResult
+{
+    /// <summary>True when any container failed.</summary>
+    public bool AnyFailed => Outcomes.Any(o => o.Outcome == ContainerOutcome.Failed);
+}
+
+/// <summary>Output of an allowlisted command.</summary>
+public sealed record ExecStepResult(string System, string Command, int ExitCode, string Output, bool Truncated) : StepResult;
+
+/// <summary>Everything the killswitch did.</summary>
+public sealed record KillswitchResult(
+    IReadOnlyList<ContainerActionOutcome> Stops,
+    IReadOnlyList<string> CancelledOrderIds,
+    string? CancelError,
+    IReadOnlyList<PositionCloseOutcome> Closed,
+    bool Halted) : StepResult;
+
+/// <summary>Trading resumed after a halt.</summary>
+public sealed record ResumeResult(bool WasHalted) : StepResult;
+
+/// <summary>An order was sent (accepted or rejected by the venue).</summary>
+public sealed record OrderPlacedResult(OrderRequest Request, OrderResult Result, ExchangeMode Mode) : StepResult;
+
+/// <summary>Orders cancelled.</summary>
+public sealed record OrdersCancelledResult(string? Symbol, IReadOnlyList<string> OrderIds, ExchangeMode Mode) : StepResult;
+
+/// <summary>Open orders.</summary>
+public sealed record OrderListResult(string? Symbol, IReadOnlyList<OpenOrder> Orders, ExchangeMode Mode) : StepResult;
+
+/// <summary>Close of one position.</summary>
+public sealed record PositionCloseOutcome(string Symbol, decimal ClosedQty, OrderResult? Result, string? Error);
+
+/// <summary>Positions closed.</summary>
+public sealed record PositionsClosedResult(IReadOnlyList<PositionCloseOutcome> Closed, ExchangeMode Mode) : StepResult;
+
+/// <summary>Wallet balances.</summary>
+public sealed record BalanceResult(WalletSnapshot Wallet, ExchangeMode Mode) : StepResult;
+
+/// <summary>Open positions.</summary>
+public sealed record PositionsResult(string? Symbol, IReadOnlyList<Position> Positions, ExchangeMode Mode) : StepResult;
+
+/// <summary>Realized PnL over a period.</summary>
+public sealed record PnlResult(Trading.PnlSummary Summary) : StepResult;
+
+/// <summary>Recent fills.</summary>
+public sealed record TradesResult(IReadOnlyList<Fill> Fills, string? Symbol, string? System) : StepResult;
+
+/// <summary>Last price.</summary>
+public sealed record PriceResult(Ticker Ticker, ExchangeMode Mode) : StepResult;
+
+/// <summary>A report rendered now.</summary>
+public sealed record ReportResult(ReportKind Kind, string Html, string Text) : StepResult;
+
+/// <summary>A report scheduled.</summary>
+public sealed record ReportScheduledResult(ReportSchedule Schedule) : StepResult;
+
+/// <summary>Scheduled reports.</summary>
+public sealed record ReportListResult(IReadOnlyList<ReportSchedule> Schedules) : StepResult;
+
+/// <summary>A scheduled report removed (or there was none).</summary>
+public sealed record ReportCancelledResult(ReportKind Kind, bool Existed) : StepResult;
+
+/// <summary>What the assistant can do, generated from the catalog.</summary>
+public sealed record HelpResult(IReadOnlyList<Catalog.ActionDescriptor> Actions) : StepResult;
+
+/// <summary>Container launched from a template.</summary>
+public sealed record LaunchResult(ContainerInfo Container) : StepResult;
+
+/// <summary>Managed container removed.</summary>
+public sealed record RemoveResult(string Container) : StepResult;

@@ -1,0 +1,17 @@
+namespace AiTradingBot.Core.Gate;
+
+/// <summary>
+/// A gated plan waiting for confirmation, stored in the live-state store: bound to channel, chat, user and the
+/// hash of the normalized steps; single use; expires.
+/// </summary>
+public sealed record PendingConfirmation(
+    string Id,
+    string Channel,
+    string ChatId,
+    string UserId,
+    string? UserName,
+    string Input,
+    string StepsJson,
+    string PlanHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt);

@@ -1,0 +1,44 @@
+namespace AiTradingBot.Core.Plans;
+
+/// <summary>
+/// What every input becomes: an ordered list of typed steps (or a question, or nothing).
+/// Only plans are validated, risk-checked, gated, executed and audited.
+/// </summary>
+public sealed record Plan
+{
+    /// <summary>The message this plan was made from.</summary>
+    public required string Input { get; init; }
+
+    /// <summary>plan, clarify or none.</summary>
+    public required PlanKind Kind { get; init; }
+
+    /// <summary>Steps in execution order; empty unless <see cref="Kind"/> is <see cref="PlanKind.Plan"/>.</summary>
+    public IReadOnlyList<PlanStep> Steps { get; init; } = [];
+
+    /// <summary>The question to ask when <see cref="Kind"/> is <see cref="PlanKind.Clarify"/>.</summary>
+    public string? Clarify { get; init; }
+
+    /// <summary>Why nothing is actionable, for the reply (not part of the JSON contract).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>True when any step is gated.</summary>
+    public bool Confirm => Steps.Any(s => s.Gated);
+
+    /// <summary>A plan of steps.</summary>
+    public static Plan Of(string input, params IEnumerable<PlanStep> steps)
+    {
+        var list = steps.ToList();
+        return list.Count == 0 ? Nothing(input) : new Plan { Input = input, Kind = PlanKind.Plan, Steps = list };
+    }
+
+    /// <summary>Ask the user a question instead of guessing.</summary>
+    public static Plan Clarification(string input, string question) =>
+        new() { Input = input, Kind = PlanKind.Clarify, Clarify = question };
+
+    /// <summary>Nothing actionable.</summary>
+    public static Plan Nothing(string input, string? reason = null) =>
+        new() { Input = input, Kind = PlanKind.None, Reason = reason };
+
+    /// <summary>Value equality of the steps (records compare by value; lists do not).</summary>
+    public bool SameStepsAs(Plan other) => Kind == other.Kind && Steps.SequenceEqual(other.Steps);
+}
