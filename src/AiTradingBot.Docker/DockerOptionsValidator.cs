@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace AiTradingBot.Docker;
+
+/// <summary>Checks the <c>Docker</c> section at start so a typo fails the host instead of the first stop.</summary>
+internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
+{
+    /// <summary>Validates every key with a message naming it.</summary>
+    public ValidateOptionsResult Validate(string? name, DockerOptions options)
+    {
+        var errors = new List<string>();
+        if (!DockerEndpoint.TryParse(options.Endpoint, out _, out var endpointError))
+            errors.Add($"Docker:Endpoint: {endpointError}");
+        Range(errors, "Docker:StopTimeoutSeconds", options.StopTimeoutSeconds, 0, 3600);
+        Range(errors, "Docker:RequestTimeoutSeconds", options.RequestTimeoutSeconds, 1, 600);
+        Range(errors, "Docker:ExecOutputLimitBytes", options.ExecOutputLimitBytes, 1024, 16 * 1024 * 1024);
+        Range(errors, "Docker:ExecTimeoutSeconds", options.ExecTimeoutSeconds, 1, 3600);
+        Range(errors, "Docker:StatsSampleMilliseconds", options.StatsSampleMilliseconds, 100, 10_000);
+        Range(errors, "Docker:LogGrepScanLines", options.LogGrepScanLines, 100, 100_000);
+        if (!string.IsNullOrWhiteSpace(options.ApiVersion) && !DockerApiVersion.TryParse(options.ApiVersion, out _))
+            errors.Add($"Docker:ApiVersion: '{options.ApiVersion}' is not a version like 1.41.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Range(List<string> errors, string key, int value, int min, int max)
+    {
+        if (value < min || value > max) errors.Add($"{key}: {value} is outside {min}..{max}.");
+    }
+}
