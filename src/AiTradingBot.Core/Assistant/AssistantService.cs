@@ -1,0 +1,355 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AiTradingBot.Core.Audit;
+using AiTradingBot.Core.Configuration;
+using AiTradingBot.Core.Conversation;
+using AiTradingBot.Core.Execution;
+using AiTradingBot.Core.Gate;
+using AiTradingBot.Core.Language;
+using AiTradingBot.Core.Notifications;
+using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Plans.Actions;
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Core.Rendering;
+using AiTradingBot.Core.Risk;
+using AiTradingBot.Core.Systems;
+using AiTradingBot.Core.Trading;
+using AiTradingBot.Core.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AiTradingBot.Core.Assistant;
+
+/// <summary>
+/// The pipeline: authorize → interpret → validate → risk → gate → execute → audit → typed reply. Every channel
+/// (console, Telegram, webhook, scheduled jobs) calls this one class.
+/// </summary>
+public sealed partial class AssistantService(
+    IInterpreter interpreter,
+    PlanValidator validator,
+    ConfirmationGate gate,
+    PlanExecutor executor,
+    IExchange exchange,
+    IContainerRuntime runtime,
+    SystemRegistry systems,
+    TradingHalt halt,
+    IFillStore fills,
+    IOrderJournal journal,
+    IAuditLog audit,
+    IKeyValueStore store,
+    NotificationHub notifications,
+    SecretRedactor redactor,
+    TimeProvider time,
+    IOptions<AssistantOptions> options,
+    IOptions<RiskOptions> risk,
+    ILogger<AssistantService> logger) : IAssistant
+{
+    [GeneratedRegex(@"^/killswitch(@\w+)?(\s+\w+)*\s+CONFIRM(\s+\w+)*\s*$")]
+    private static partial Regex KillswitchConfirm();
+
+    /// <summary>PAPER or LIVE, plus DEMO when the systems are simulated.</summary>
+    public string ModeLabel => exchange.Mode.Label + (runtime.IsDemo ? " · DEMO systems" : "");
+
+    /// <inheritdoc />
+    public async Task<AssistantReply> HandleAsync(IncomingMessage message, CancellationToken ct)
+    {
+        var text = (message.Text ?? "").Trim();
+        if (message.User.Role == UserRole.None)
+        {
+            await AuditAsync(message, text, null, AuditDecision.Refused, ["access denied"], null, null, ct).ConfigureAwait(false);
+            return Reply(ReplyKind.AccessDenied, null, messages: ["ACCESS DENIED"]);
+        }
+        if (text.Length == 0) return Reply(ReplyKind.Nothing, null, messages: ["Send a command or a question; help lists what I can do."]);
+        if (text.Length > options.Value.MaxMessageLength)
+            return Reply(ReplyKind.Nothing, null, messages: [$"That message is longer than {options.Value.MaxMessageLength} characters; send one command at a time."]);
+
+        Plan plan;
+        try
+        {
+            var context = await LoadContextAsync(message, ct).ConfigureAwait(false);
+            plan = await interpreter.InterpretAsync(new InterpretRequest(text, context, $"{message.Channel}:{message.ChatId}"), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Interpreting a message failed");
+            plan = Plan.Nothing(text, "I could not interpret that right now. Try a slash command such as /sitrep, or send help.");
+        }
+
+        if (plan.Kind != PlanKind.Plan)
+        {
+            await AuditAsync(message, text, plan, AuditDecision.NoAction, plan.Clarify is { } q ? [q] : plan.Reason is { } r ? [r] : [], null, null, ct).ConfigureAwait(false);
+            return plan.Kind == PlanKind.Clarify
+                ? Reply(ReplyKind.Clarify, plan, messages: [])
+                : Reply(ReplyKind.Nothing, plan, messages: [plan.Reason ?? "I have nothing to do for that. Send help to see what I can do."]);
+        }
+
+        if (plan.Confirm && message.User.Role != UserRole.Admin)
+        {
+            string[] reasons = ["Your access is read-only: only admins can run actions that change state."];
+            await AuditAsync(message, text, plan, AuditDecision.Refused, reasons, null, null, ct).ConfigureAwait(false);
+            return Reply(ReplyKind.Refused, plan, messages: reasons);
+        }
+
+        var check = await CheckAsync(plan.Steps, ct).ConfigureAwait(false);
+        if (check.Errors.Count > 0)
+        {
+            await AuditAsync(message, text, plan, AuditDecision.Refused, check.Errors, null, null, ct).ConfigureAwait(false);
+            if (check.Risk is { Allowed: false } denied) await NotifyDenialAsync(message.User, text, denied, ct).ConfigureAwait(false);
+            return Reply(ReplyKind.Refused, plan, messages: check.Errors);
+        }
+        await SaveContextAsync(message, plan, ct).ConfigureAwait(false);
+
+        var context2 = new StepContext(message.User, message.Channel, message.ChatId, Reference(), 0);
+        if (!plan.Confirm)
+        {
+            var outcome = await executor.ExecuteAsync(plan.Steps, context2, ct).ConfigureAwait(false);
+            await AuditAsync(message, text, plan, AuditDecision.Executed, [], outcome, null, ct).ConfigureAwait(false);
+            return Reply(ReplyKind.Done, plan, outcome);
+        }
+
+        // Read-only steps before the first gated step run now; the gated step and everything after it wait.
+        var firstGated = plan.Steps.ToList().FindIndex(s => s.Gated);
+        PlanOutcome? prefix = null;
+        if (firstGated > 0)
+        {
+            prefix = await executor.ExecuteAsync(plan.Steps.Take(firstGated).ToList(), context2, ct).ConfigureAwait(false);
+            if (!prefix.Succeeded)
+            {
+                var skipped = plan.Steps.Skip(firstGated).Select(s => new StepOutcome(s, StepStatus.Skipped, null, null, TimeSpan.Zero));
+                var all = new PlanOutcome([.. prefix.Steps, .. skipped]);
+                await AuditAsync(message, text, plan, AuditDecision.Executed, [], all, null, ct).ConfigureAwait(false);
+                return Reply(ReplyKind.Done, plan, all);
+            }
+        }
+        var waiting = plan.Steps.Skip(firstGated).ToList();
+        var pending = await gate.CreateAsync(message.Channel, message.ChatId, message.User.UserId, message.User.UserName, text, waiting, ct).ConfigureAwait(false);
+
+        if (waiting is [{ Args: SystemKillswitchArgs }] && KillswitchConfirm().IsMatch(text))
+        {
+            // "/killswitch CONFIRM": the same admin typed the confirmation word with the command.
+            await AuditAsync(message, text, plan, AuditDecision.Awaiting, ["confirmed inline with CONFIRM"], prefix, pending.Id, ct).ConfigureAwait(false);
+            return await ConfirmAsync(new ConfirmationRequest(message.Channel, message.ChatId, message.User, pending.Id), ct).ConfigureAwait(false);
+        }
+
+        var card = BuildCard(pending, waiting, check);
+        await AuditAsync(message, text, plan, AuditDecision.Awaiting, check.Warnings, prefix, pending.Id, ct).ConfigureAwait(false);
+        return Reply(ReplyKind.AwaitingConfirmation, plan, prefix, card) with { Warnings = check.Warnings };
+    }
+
+    /// <inheritdoc />
+    public async Task<AssistantReply> ConfirmAsync(ConfirmationRequest request, CancellationToken ct)
+    {
+        var denied = await AuthorizeConfirmationAsync(request, "confirm", ct).ConfigureAwait(false);
+        if (denied is not null) return denied;
+        var result = await gate.ConfirmAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User.UserId, ct).ConfigureAwait(false);
+        var input = result.Pending?.Input ?? "(confirmation)";
+        var message = new IncomingMessage(request.Channel, request.ChatId, request.User, input);
+        switch (result.Status)
+        {
+            case GateStatus.Confirmed:
+                break;
+            case GateStatus.Expired:
+                await AuditAsync(message, input, null, AuditDecision.Expired, ["confirmation expired"], null, result.Pending?.Id, ct).ConfigureAwait(false);
+                return Reply(ReplyKind.Expired, null, messages: ["That confirmation expired. Nothing was done; send the command again."]);
+            default:
+                return GateReply(result.Status);
+        }
+
+        var steps = result.Steps!;
+        var plan = Plan.Of(input, steps);
+        // Re-checked at confirmation: a halt, a loss-limit trip or new prices since the card can still deny.
+        var check = await CheckAsync(steps, ct).ConfigureAwait(false);
+        if (check.Errors.Count > 0)
+        {
+            await AuditAsync(message, input, plan, AuditDecision.Refused, check.Errors, null, result.Pending!.Id, ct).ConfigureAwait(false);
+            if (check.Risk is { Allowed: false } d) await NotifyDenialAsync(request.User, input, d, ct).ConfigureAwait(false);
+            return Reply(ReplyKind.Refused, plan, messages: check.Errors);
+        }
+        var outcome = await executor.ExecuteAsync(steps, new StepContext(request.User, request.Channel, request.ChatId, result.Pending!.Id, 0), ct).ConfigureAwait(false);
+        await AuditAsync(message, input, plan, AuditDecision.Confirmed, [], outcome, result.Pending.Id, ct).ConfigureAwait(false);
+        return Reply(ReplyKind.Done, plan, outcome);
+    }
+
+    /// <inheritdoc />
+    public async Task<AssistantReply> CancelAsync(ConfirmationRequest request, CancellationToken ct)
+    {
+        var denied = await AuthorizeConfirmationAsync(request, "cancel", ct).ConfigureAwait(false);
+        if (denied is not null) return denied;
+        var result = await gate.CancelAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User.UserId, ct).ConfigureAwait(false);
+        if (result.Status is GateStatus.Cancelled or GateStatus.Expired)
+        {
+            var input = result.Pending?.Input ?? "(cancel)";
+            await AuditAsync(new IncomingMessage(request.Channel, request.ChatId, request.User, input), input, null, AuditDecision.Cancelled, [], null, result.Pending?.Id, ct).ConfigureAwait(false);
+            return Reply(ReplyKind.Cancelled, null, messages: ["Cancelled. Nothing was done."]);
+        }
+        return GateReply(result.Status);
+    }
+
+    private async Task<AssistantReply?> AuthorizeConfirmationAsync(ConfirmationRequest request, string what, CancellationToken ct)
+    {
+        if (request.User.Role == UserRole.Admin) return null;
+        var message = new IncomingMessage(request.Channel, request.ChatId, request.User, $"({what} {request.ConfirmationId})");
+        await AuditAsync(message, message.Text, null, AuditDecision.Refused, ["access denied"], null, request.ConfirmationId, ct).ConfigureAwait(false);
+        return request.User.Role == UserRole.None
+            ? Reply(ReplyKind.AccessDenied, null, messages: ["ACCESS DENIED"])
+            : Reply(ReplyKind.Refused, null, messages: ["Your access is read-only: only admins can confirm actions."]);
+    }
+
+    private AssistantReply GateReply(GateStatus status) => status switch
+    {
+        GateStatus.AlreadyHandled => Reply(ReplyKind.AlreadyHandled, null, messages: ["That was already handled; nothing more was done."]),
+        GateStatus.NotYours => Reply(ReplyKind.NotYours, null, messages: ["Only the person who asked can confirm or cancel this, in the same chat."]),
+        _ => Reply(ReplyKind.NotYours, null, messages: ["There is nothing waiting for your confirmation. Send the command again."]),
+    };
+
+    private sealed record Check(IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings, RiskDecision? Risk, MarketSnapshot Market);
+
+    private async Task<Check> CheckAsync(IReadOnlyList<PlanStep> steps, CancellationToken ct)
+    {
+        var trades = steps.Any(s => s.Args is OrderPlaceArgs or PositionCloseArgs);
+        MarketSnapshot market;
+        try
+        {
+            market = trades ? await MarketSnapshot.LoadAsync(steps, exchange, ct).ConfigureAwait(false) : MarketSnapshot.Empty;
+        }
+        catch (ExchangeException e)
+        {
+            return new Check([$"The exchange could not be reached to check this plan: {e.Message}"], [], null, MarketSnapshot.Empty);
+        }
+        var validation = validator.Validate(steps, market);
+        if (!validation.IsValid) return new Check(validation.Errors, [], null, market);
+        if (!steps.Any(s => s.Gated)) return new Check([], [], null, market);
+
+        var sizing = new List<string>();
+        for (var i = 0; i < steps.Count; i++)
+            if (steps[i].Args is OrderPlaceArgs o && OrderPreparer.Prepare(o, market, options.Value.BotId, "CHECK", i).Error is { } err)
+                sizing.Add(steps.Count > 1 ? $"Step {i + 1}: {err}" : err);
+        if (sizing.Count > 0) return new Check(sizing, [], null, market);
+
+        AccountSnapshot account;
+        try
+        {
+            account = await AccountAsync(trades, ct).ConfigureAwait(false);
+        }
+        catch (ExchangeException e)
+        {
+            return new Check([$"The account could not be read to check the risk limits: {e.Message}"], [], null, market);
+        }
+        var decision = RiskEngine.Evaluate(steps, account, market, risk.Value, systems, exchange.Mode.Live);
+        return new Check(decision.Allowed ? [] : decision.Reasons, decision.Warnings, decision, market);
+    }
+
+    private async Task<AccountSnapshot> AccountAsync(bool trades, CancellationToken ct)
+    {
+        var halted = await halt.IsHaltedAsync(ct).ConfigureAwait(false);
+        if (!trades) return AccountSnapshot.Empty with { Halted = halted };
+        var now = time.GetUtcNow();
+        var positions = await exchange.GetPositionsAsync(null, ct).ConfigureAwait(false);
+        var open = await exchange.GetOpenOrdersAsync(null, ct).ConfigureAwait(false);
+        var recent = await journal.SinceAsync(now.AddMinutes(-1), ct).ConfigureAwait(false);
+        var (from, _) = PnlPeriods.Range(PnlPeriod.Today, now, PnlPeriods.Zone(options.Value.TimeZone));
+        var today = PnlFigures.Of(await fills.QueryAsync(new FillQuery(from, null), ct).ConfigureAwait(false));
+        var wallet = await exchange.GetWalletAsync(ct).ConfigureAwait(false);
+        return new AccountSnapshot(positions, open.Count, recent.Count, today.NetPnl, wallet.Equity, halted);
+    }
+
+    private ConfirmationCard BuildCard(PendingConfirmation pending, IReadOnlyList<PlanStep> steps, Check check)
+    {
+        var lines = new List<CardLine>(steps.Count);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var text = StepDescriber.Describe(steps[i]);
+            decimal? notional = null;
+            if (steps[i].Args is OrderPlaceArgs o)
+            {
+                var prepared = OrderPreparer.Prepare(o, check.Market, options.Value.BotId, pending.Id, i);
+                notional = prepared.EstimatedNotional;
+                if (prepared.Request is { } r && (o.Qty != r.Qty || o.Price != r.Price))
+                    text += $" → sends {Format.Qty(r.Qty)} {r.Symbol}" + (r.Price is { } p ? $" @ {Format.Price(p)}" : "") + " (rounded to the exchange's step/tick)";
+            }
+            else if (steps[i].Args is PositionCloseArgs)
+            {
+                notional = check.Risk?.Orders.FirstOrDefault(a => a.StepIndex == i)?.EstimatedNotional;
+            }
+            lines.Add(new CardLine(steps[i].Action, text, steps[i].Gated, notional));
+        }
+        var total = lines.Any(l => l.EstimatedNotional is not null) ? lines.Sum(l => l.EstimatedNotional ?? 0) : (decimal?)null;
+        return new ConfirmationCard(pending.Id, steps, lines, ModeLabel, total, check.Warnings, pending.ExpiresAt);
+    }
+
+    private async Task NotifyDenialAsync(Principal user, string text, RiskDecision decision, CancellationToken ct)
+    {
+        var summary = $"⛔ Risk denied a request from {user.UserName ?? user.UserId}: \"{redactor.Redact(Truncate(text, 200))}\" — {decision.Reasons[0]}";
+        await notifications.PublishAsync(new Notification(NotificationKind.RiskDenial, summary, HtmlMarkup.Instance.Escape(summary)), ct).ConfigureAwait(false);
+        if (decision.LossLimitTripped && await store.SetIfNotExistsAsync($"risk:loss-limit-notified:{time.GetUtcNow():yyyyMMdd}", "1", TimeSpan.FromDays(1), ct).ConfigureAwait(false))
+        {
+            var loss = $"🚨 The daily loss limit of {risk.Value.DailyLossLimit} USDT is reached: only risk-reducing orders pass until tomorrow.";
+            await notifications.PublishAsync(new Notification(NotificationKind.LossLimitTripped, loss, HtmlMarkup.Instance.Escape(loss)), ct).ConfigureAwait(false);
+        }
+    }
+
+    private AssistantReply Reply(ReplyKind kind, Plan? plan, PlanOutcome? outcome = null, ConfirmationCard? card = null, IReadOnlyList<string>? messages = null) =>
+        new(kind, plan, outcome, card, messages ?? [], ModeLabel);
+
+    private static string Reference() => Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+
+    private async Task AuditAsync(IncomingMessage message, string text, Plan? plan, AuditDecision decision, IReadOnlyList<string> reasons, PlanOutcome? outcome, string? confirmationId, CancellationToken ct)
+    {
+        try
+        {
+            var steps = outcome?.Steps.Select(s => new AuditStep(s.Step.Action, s.Status.ToString().ToLowerInvariant(), s.Error is null ? null : redactor.Redact(s.Error))).ToList() ?? [];
+            var record = new AuditRecord(time.GetUtcNow(), message.Channel, message.User.UserId, message.User.UserName, message.ChatId,
+                redactor.Redact(Truncate(text, 4000)), plan is null ? null : redactor.Redact(PlanJson.Serialize(plan)), decision,
+                reasons.Select(redactor.Redact).ToList(), steps, confirmationId, exchange.Mode.Label);
+            await audit.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The decision stands; a failing audit sink is logged loudly, never silently dropped.
+            logger.LogError(e, "Audit record could not be written for {Channel}/{ChatId}", message.Channel, message.ChatId);
+        }
+    }
+
+    private async Task<ConversationContext> LoadContextAsync(IncomingMessage message, CancellationToken ct)
+    {
+        var json = await store.GetAsync(ContextKey(message), ct).ConfigureAwait(false);
+        if (json is null) return ConversationContext.Empty;
+        try { return JsonSerializer.Deserialize<ConversationContext>(json) ?? ConversationContext.Empty; }
+        catch (JsonException) { return ConversationContext.Empty; }
+    }
+
+    private async Task SaveContextAsync(IncomingMessage message, Plan plan, CancellationToken ct)
+    {
+        var mentionedSystems = new List<string>();
+        var mentionedSymbols = new List<string>();
+        foreach (var s in plan.Steps)
+            switch (s.Args)
+            {
+                case SystemStatusArgs { System: var x }: mentionedSystems.Add(x); break;
+                case SystemDiagnosticsArgs { System: var x }: mentionedSystems.Add(x); break;
+                case SystemLogsArgs { System: var x }: mentionedSystems.Add(x); break;
+                case SystemStartArgs { System: var x }: mentionedSystems.Add(x); break;
+                case SystemStopArgs { System: var x }: mentionedSystems.Add(x); break;
+                case SystemRestartArgs { System: var x }: mentionedSystems.Add(x); break;
+                case SystemExecArgs { System: var x }: mentionedSystems.Add(x); break;
+                case OrderPlaceArgs { Symbol: var y }: mentionedSymbols.Add(y); break;
+                case PositionCloseArgs { Symbol: var y }: mentionedSymbols.Add(y); break;
+                case MarketPriceArgs { Symbol: var y }: mentionedSymbols.Add(y); break;
+                case PortfolioPositionsArgs { Symbol: { } y }: mentionedSymbols.Add(y); break;
+                case OrderCancelArgs { Symbol: { } y }: mentionedSymbols.Add(y); break;
+            }
+        mentionedSystems.RemoveAll(s => s == SystemRegistry.All);
+        mentionedSymbols.RemoveAll(s => s == "all");
+        if (mentionedSystems.Count == 0 && mentionedSymbols.Count == 0) return;
+        var old = await LoadContextAsync(message, ct).ConfigureAwait(false);
+        var depth = options.Value.ContextDepth;
+        var next = new ConversationContext(
+            Enumerable.Reverse(mentionedSystems).Concat(old.RecentSystems).Distinct().Take(depth).ToList(),
+            Enumerable.Reverse(mentionedSymbols).Concat(old.RecentSymbols).Distinct().Take(depth).ToList());
+        await store.SetAsync(ContextKey(message), JsonSerializer.Serialize(next), TimeSpan.FromHours(2), ct).ConfigureAwait(false);
+    }
+
+    private static string ContextKey(IncomingMessage m) => $"ctx:{m.Channel}:{m.ChatId}";
+}

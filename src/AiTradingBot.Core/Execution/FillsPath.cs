@@ -1,0 +1,28 @@
+using AiTradingBot.Core.Notifications;
+using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Core.Rendering;
+using AiTradingBot.Core.Trading;
+
+namespace AiTradingBot.Core.Execution;
+
+/// <summary>
+/// The one ingestion path for paper and live executions: store (idempotent on exec id), publish the per-bot
+/// positions strategies read, and notify. Only this path writes fills.
+/// </summary>
+public sealed class FillsPath(IFillStore fills, IPositionPublisher positions, NotificationHub notifications) : IExecutionSink
+{
+    /// <inheritdoc />
+    public async Task OnExecutionsAsync(IReadOnlyList<ExecutionReport> executions, CancellationToken ct)
+    {
+        if (executions.Count == 0) return;
+        var result = await fills.IngestAsync(executions, ct).ConfigureAwait(false);
+        if (result.ChangedPositions.Count > 0) await positions.PublishAsync(result.ChangedPositions, ct).ConfigureAwait(false);
+        foreach (var f in result.NewFills.Take(20))
+        {
+            var text = $"💱 Fill [{f.BotId}] {(f.Side == OrderSide.Buy ? "BUY" : "SELL")} {Format.Qty(f.Qty)} {f.Symbol} @ {Format.Price(f.Price)} fee {Format.Money(f.Fee)}"
+                       + (f.Closing ? $" · realized {Format.Signed(f.RealizedPnl)}" : "");
+            await notifications.PublishAsync(new Notification(NotificationKind.Fill, text, HtmlMarkup.Instance.Escape(text)), ct).ConfigureAwait(false);
+        }
+    }
+}

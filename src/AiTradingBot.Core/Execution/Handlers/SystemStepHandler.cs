@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using AiTradingBot.Core.Configuration;
+using AiTradingBot.Core.Containers;
+using AiTradingBot.Core.Notifications;
+using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Plans.Actions;
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Core.Risk;
+using AiTradingBot.Core.Systems;
+using AiTradingBot.Core.Validation;
+using Microsoft.Extensions.Options;
+
+namespace AiTradingBot.Core.Execution.Handlers;
+
+/// <summary>
+/// The systems plugin: sitrep, diagnostics, intel (logs), deploy/terminate/reboot, execute, killswitch and resume,
+/// over the container-runtime port. Reports query every system concurrently with its own timeout, so one broken
+/// container does not spoil the report.
+/// </summary>
+public sealed class SystemStepHandler(
+    IContainerRuntime runtime,
+    SystemRegistry systems,
+    IExchange exchange,
+    TradingHalt halt,
+    NotificationHub notifications,
+    TimeProvider time,
+    IOptions<AssistantOptions> options) : IStepHandler
+{
+    /// <inheritdoc />
+    public IReadOnlyCollection<Type> Handles { get; } =
+    [
+        typeof(SystemStatusArgs), typeof(SystemDiagnosticsArgs), typeof(SystemLogsArgs), typeof(SystemStartArgs), typeof(SystemStopArgs),
+        typeof(SystemRestartArgs), typeof(SystemExecArgs), typeof(SystemKillswitchArgs), typeof(TradingResumeArgs),
+    ];
+
+    private TimeSpan StopTimeout => TimeSpan.FromSeconds(options.Value.StopTimeoutSeconds);
+
+    /// <inheritdoc />
+    public async Task<StepResult> ExecuteAsync(ActionArgs args, StepContext context, CancellationToken ct) => args switch
+    {
+        SystemStatusArgs a => new SystemsReportResult(false, await ReportAsync(a.System, ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemDiagnosticsArgs a => new SystemsReportResult(true, await ReportAsync(a.System, ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemLogsArgs a => await LogsAsync(a, ct).ConfigureAwait(false),
+        SystemStartArgs a => new ContainerActionsResult("start", await ForEachAsync(a.System, (c, t) => runtime.StartAsync(c, t), ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemStopArgs a => new ContainerActionsResult("stop", await ForEachAsync(a.System, (c, t) => runtime.StopAsync(c, StopTimeout, t), ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemRestartArgs a => new ContainerActionsResult("restart", await ForEachAsync(a.System, (c, t) => runtime.RestartAsync(c, StopTimeout, t), ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemExecArgs a => await ExecAsync(a, ct).ConfigureAwait(false),
+        SystemKillswitchArgs a => await KillswitchAsync(a, context, ct).ConfigureAwait(false),
+        TradingResumeArgs => new ResumeResult(await halt.ResumeAsync(ct).ConfigureAwait(false)),
+        _ => throw new StepFailedException($"{args.GetType().Name} is not a system action."),
+    };
+
+    /// <summary>Reads every named system concurrently, each bounded by its own timeout.</summary>
+    public async Task<IReadOnlyList<SystemReport>> ReportAsync(string system, CancellationToken ct)
+    {
+        var targets = systems.Expand(system, includeInfrastructure: true);
+        var reports = await Task.WhenAll(targets.Select(s => ReportOneAsync(s, ct))).ConfigureAwait(false);
+        return reports;
+    }
+
+    private async Task<SystemReport> ReportOneAsync(SystemDefinition s, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.StatusTimeoutSeconds));
+        try
+        {
+            var info = await runtime.InspectAsync(s.Container, timeout.Token).ConfigureAwait(false);
+            ContainerStats? stats = null;
+            if (info.Running)
+            {
+                try { stats = await runtime.GetStatsAsync(s.Container, timeout.Token).ConfigureAwait(false); }
+                catch (ContainerRuntimeException) { stats = null; } // state is still worth reporting without figures
+            }
+            var uptime = info.Running && info.StartedAt is { } started ? time.GetUtcNow() - started : (TimeSpan?)null;
+            return new SystemReport(s.Name, s.Container, s.Role, info.State, info.Running, uptime, info.Health, info.RestartCount,
+                info.Running ? null : info.ExitCode, stats?.CpuPercent, stats?.MemoryUsedBytes, stats?.MemoryLimitBytes, null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Failed(s, $"no answer within {options.Value.StatusTimeoutSeconds}s");
+        }
+        catch (ContainerNotFoundException)
+        {
+            return Failed(s, $"container {s.Container} does not exist. Check Systems:{s.Name}:Container or launch it.");
+        }
+        catch (ContainerRuntimeException e)
+        {
+            return Failed(s, e.Message);
+        }
+    }
+
+    private static SystemReport Failed(SystemDefinition s, string error) =>
+        new(s.Name, s.Container, s.Role, "unknown", false, null, null, null, null, null, null, null, error);
+
+    private async Task<LogsResult> LogsAsync(SystemLogsArgs a, CancellationToken ct)
+    {
+        var s = Single(a.System);
+        TimeSpan? since = a.Since is not null && Durations.TryParse(a.Since, out var d) ? d : null;
+        var lines = await runtime.GetLogsAsync(s.Container, new LogQuery(a.Lines, since, a.Grep), ct).ConfigureAwait(false);
+        return new LogsResult(s.Name, s.Container, lines, a.Lines, a.Grep, a.Since, runtime.IsDemo);
+    }
+
+    private async Task<ExecStepResult> ExecAsync(SystemExecArgs a, CancellationToken ct)
+    {
+        var s = Single(a.System);
+        // The allowlist is looked up again at execution: only configured argv ever reaches the runtime.
+        if (!s.Commands.TryGetValue(a.Command, out var argv))
+            throw new StepFailedException($"'{a.Command}' is not an allowlisted command of {s.Name}.");
+        var r = await runtime.ExecAsync(s.Container, argv, ct).ConfigureAwait(false);
+        return new ExecStepResult(s.Name, a.Command, r.ExitCode, r.Output, r.Truncated);
+    }
+
+    private SystemDefinition Single(string system) =>
+        systems.Find(system) ?? throw new StepFailedException($"Unknown system '{system}'.");
+
+    private async Task<IReadOnlyList<ContainerActionOutcome>> ForEachAsync(string system, Func<string, CancellationToken, Task<ContainerActionResult>> action, CancellationToken ct)
+    {
+        var targets = systems.Expand(system);
+        if (targets.Count == 0) throw new StepFailedException($"Unknown system '{system}'.");
+        var outcomes = await Task.WhenAll(targets.Select(async s =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var r = await action(s.Container, ct).ConfigureAwait(false);
+                return new ContainerActionOutcome(s.Name, s.Container, r.AlreadyInState ? ContainerOutcome.AlreadyInState : ContainerOutcome.Done, null, r.Elapsed);
+            }
+            catch (ContainerNotFoundException)
+            {
+                return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, $"container {s.Container} does not exist. Check Systems:{s.Name}:Container or launch it.", Stopwatch.GetElapsedTime(started));
+            }
+            catch (ContainerRuntimeException e) when (e is not ContainerRuntimeUnavailableException || targets.Count > 1)
+            {
+                return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, e.Message, Stopwatch.GetElapsedTime(started));
+            }
+        })).ConfigureAwait(false);
+        // A single-system action that failed fails the step, so later steps are skipped.
+        if (outcomes.Length == 1 && outcomes[0].Outcome == ContainerOutcome.Failed) throw new StepFailedException($"{outcomes[0].System}: {outcomes[0].Message}");
+        if (outcomes.All(o => o.Outcome == ContainerOutcome.Failed)) throw new StepFailedException(string.Join("; ", outcomes.Select(o => $"{o.System}: {o.Message}")));
+        return outcomes;
+    }
+
+    private async Task<KillswitchResult> KillswitchAsync(SystemKillswitchArgs a, StepContext context, CancellationToken ct)
+    {
+        // Latch first: whatever fails below, no new risk is taken from now on.
+        await halt.HaltAsync(context.User.UserName ?? context.User.UserId, ct).ConfigureAwait(false);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(TimeSpan.FromSeconds(options.Value.KillswitchTimeoutSeconds));
+        var stopsTask = Task.WhenAll(systems.TradingSystems.Select(async s =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var r = await runtime.StopAsync(s.Container, StopTimeout, bounded.Token).ConfigureAwait(false);
+                return new ContainerActionOutcome(s.Name, s.Container, r.AlreadyInState ? ContainerOutcome.AlreadyInState : ContainerOutcome.Done, null, r.Elapsed);
+            }
+            catch (Exception e) when (e is ContainerRuntimeException or OperationCanceledException)
+            {
+                var message = e is OperationCanceledException ? $"no answer within {options.Value.KillswitchTimeoutSeconds}s" : e.Message;
+                return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, message, Stopwatch.GetElapsedTime(started));
+            }
+        }));
+        // Orders are cancelled while the containers stop: both matter and neither waits for the other.
+        IReadOnlyList<string> cancelled = [];
+        string? cancelError = null;
+        try { cancelled = (await exchange.CancelOrdersAsync(null, null, ct).ConfigureAwait(false)).CancelledOrderIds; }
+        catch (Trading.ExchangeException e) { cancelError = e.Message; }
+        var stops = await stopsTask.ConfigureAwait(false);
+        var closed = new List<PositionCloseOutcome>();
+        if (a.ClosePositions)
+            closed.AddRange(await TradingStepHandler.CloseAllAsync(exchange, "all", 100m, context, ct).ConfigureAwait(false));
+        var summary = $"🛑 KILLSWITCH by {context.User.UserName ?? context.User.UserId}: {stops.Count(s => s.Outcome != ContainerOutcome.Failed)}/{stops.Length} trading systems stopped, {cancelled.Count} orders cancelled"
+                      + (a.ClosePositions ? $", {closed.Count(c => c.Error is null)} positions closed" : "") + ". Trading is halted.";
+        await notifications.PublishAsync(new Notification(NotificationKind.Killswitch, summary, Rendering.HtmlMarkup.Instance.Escape(summary)), ct).ConfigureAwait(false);
+        return new KillswitchResult(stops, cancelled, cancelError, closed, true);
+    }
+}

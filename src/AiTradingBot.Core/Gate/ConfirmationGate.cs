@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using AiTradingBot.Core.Configuration;
+using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Ports;
+using Microsoft.Extensions.Options;
+
+namespace AiTradingBot.Core.Gate;
+
+/// <summary>How a confirmation attempt ended.</summary>
+public enum GateStatus { Confirmed, Cancelled, Expired, AlreadyHandled, NotYours, NotFound }
+
+/// <summary>Result of a confirm or cancel attempt; <see cref="Steps"/> only when confirmed.</summary>
+public sealed record GateResult(GateStatus Status, PendingConfirmation? Pending, IReadOnlyList<PlanStep>? Steps);
+
+/// <summary>
+/// The one gate. A gated plan is stored under a random id bound to channel, chat, user and the hash of its
+/// normalized steps; it expires and is consumed with an atomic get-and-delete, so exactly one confirmation wins
+/// even under concurrent presses on several instances sharing the store.
+/// </summary>
+public sealed class ConfirmationGate(IKeyValueStore store, TimeProvider time, IOptions<AssistantOptions> options)
+{
+    private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private static readonly TimeSpan Tombstone = TimeSpan.FromHours(1);
+
+    /// <summary>Stores a gated plan and returns its pending confirmation.</summary>
+    public async Task<PendingConfirmation> CreateAsync(string channel, string chatId, string userId, string? userName, string input, IReadOnlyList<PlanStep> steps, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var pending = new PendingConfirmation(NewId(), channel, chatId, userId, userName, input, PlanJson.SerializeSteps(steps), PlanJson.Hash(steps), now, now + options.Value.ConfirmationTtl);
+        // Kept past expiry so a late press is told "expired" rather than "unknown".
+        await store.SetAsync(PendingKey(pending.Id), JsonSerializer.Serialize(pending), options.Value.ConfirmationTtl + Tombstone, ct).ConfigureAwait(false);
+        await store.SetAsync(LatestKey(channel, chatId, userId), pending.Id, options.Value.ConfirmationTtl, ct).ConfigureAwait(false);
+        return pending;
+    }
+
+    /// <summary>Confirms: same channel, chat and user, unexpired, untampered, once.</summary>
+    public Task<GateResult> ConfirmAsync(string? id, string channel, string chatId, string userId, CancellationToken ct) =>
+        ResolveAsync(id, channel, chatId, userId, confirm: true, ct);
+
+    /// <summary>Cancels a pending plan (same rules; nothing executes).</summary>
+    public Task<GateResult> CancelAsync(string? id, string channel, string chatId, string userId, CancellationToken ct) =>
+        ResolveAsync(id, channel, chatId, userId, confirm: false, ct);
+
+    private async Task<GateResult> ResolveAsync(string? id, string channel, string chatId, string userId, bool confirm, CancellationToken ct)
+    {
+        id = string.IsNullOrWhiteSpace(id) ? await store.GetAsync(LatestKey(channel, chatId, userId), ct).ConfigureAwait(false) : id.Trim().ToUpperInvariant();
+        if (id is null) return new GateResult(GateStatus.NotFound, null, null);
+        var json = await store.GetAsync(PendingKey(id), ct).ConfigureAwait(false);
+        if (json is null)
+            return new GateResult(await store.GetAsync(DoneKey(id), ct).ConfigureAwait(false) is null ? GateStatus.NotFound : GateStatus.AlreadyHandled, null, null);
+        var pending = JsonSerializer.Deserialize<PendingConfirmation>(json)!;
+        // Wrong user or chat must not consume the token: check before the atomic take.
+        if (pending.UserId != userId || pending.ChatId != chatId || pending.Channel != channel)
+            return new GateResult(GateStatus.NotYours, pending, null);
+        var taken = await store.GetDeleteAsync(PendingKey(id), ct).ConfigureAwait(false);
+        if (taken is null) return new GateResult(GateStatus.AlreadyHandled, pending, null);
+        await store.DeleteAsync(LatestKey(channel, chatId, userId), ct).ConfigureAwait(false);
+        if (time.GetUtcNow() >= pending.ExpiresAt)
+        {
+            await store.SetAsync(DoneKey(id), "expired", Tombstone, ct).ConfigureAwait(false);
+            return new GateResult(GateStatus.Expired, pending, null);
+        }
+        await store.SetAsync(DoneKey(id), confirm ? "confirmed" : "cancelled", Tombstone, ct).ConfigureAwait(false);
+        if (!confirm) return new GateResult(GateStatus.Cancelled, pending, null);
+        var steps = PlanJson.DeserializeSteps(pending.StepsJson);
+        // The plan that runs is exactly the plan that was shown.
+        if (PlanJson.Hash(steps) != pending.PlanHash) return new GateResult(GateStatus.NotFound, pending, null);
+        return new GateResult(GateStatus.Confirmed, pending, steps);
+    }
+
+    private static string NewId() => string.Create(8, 0, static (span, _) =>
+    {
+        for (var i = 0; i < span.Length; i++) span[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+    });
+
+    private static string PendingKey(string id) => $"gate:pending:{id}";
+
+    private static string DoneKey(string id) => $"gate:done:{id}";
+
+    private static string LatestKey(string channel, string chatId, string userId) => $"gate:latest:{channel}:{chatId}:{userId}";
+}
