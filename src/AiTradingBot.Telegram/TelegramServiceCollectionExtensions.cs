@@ -1,15 +1,52 @@
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Telegram.Api;
+using AiTradingBot.Telegram.Rendering;
+using AiTradingBot.Telegram.Sending;
+using AiTradingBot.Telegram.Updates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Telegram;
 
 /// <summary>Registers the Telegram adapter from configuration; the host calls this and nothing else of the adapter.</summary>
 public static class TelegramServiceCollectionExtensions
 {
-    /// <summary>Adds the Telegram adapter's services when configuration selects them.</summary>
+    /// <summary>
+    /// Adds the Telegram channel when <c>Telegram:BotToken</c> is set: the Bot API client, the update pipeline, long
+    /// polling or the webhook set-up (Telegram:Mode), and the notification channel. Options are validated at start.
+    /// Needs the core's <c>IAssistant</c> and <c>IKeyValueStore</c>.
+    /// </summary>
     public static IServiceCollection AddAiTradingBotTelegram(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(TelegramOptions.Section);
+        if (string.IsNullOrWhiteSpace(section[nameof(TelegramOptions.BotToken)])) return services;
+
+        services.AddOptions<TelegramOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        // The token is in every request path: the factory's request loggers would print it.
+        services.AddHttpClient(TelegramBotClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+
+        services.TryAddSingleton<TelegramBotClient>();
+        services.TryAddSingleton<SendPacer>();
+        services.TryAddSingleton<TelegramSender>();
+        services.TryAddSingleton<TelegramReplyRenderer>();
+        services.TryAddSingleton<TelegramPrincipals>();
+        services.TryAddSingleton<TelegramBotIdentity>();
+        services.TryAddSingleton<TelegramUpdateHandler>();
+        services.TryAddSingleton<TelegramUpdateProcessor>();
+        services.TryAddSingleton<TelegramStartupService>();
+        services.TryAddSingleton<TelegramNotificationChannel>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, TelegramNotificationChannel>(sp => sp.GetRequiredService<TelegramNotificationChannel>()));
+
+        services.AddHostedService(sp => sp.GetRequiredService<TelegramStartupService>());
+        services.AddHostedService(sp => sp.GetRequiredService<TelegramNotificationChannel>());
+        var mode = section.GetValue<TelegramMode?>(nameof(TelegramOptions.Mode)) ?? TelegramMode.Polling;
+        if (mode == TelegramMode.Polling) services.AddHostedService<TelegramPollingService>();
         return services;
     }
 }

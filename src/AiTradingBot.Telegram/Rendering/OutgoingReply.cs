@@ -1,0 +1,15 @@
+using AiTradingBot.Telegram.Api;
+
+namespace AiTradingBot.Telegram.Rendering;
+
+/// <summary>
+/// A rendered reply ready to send: HTML parts (each below Telegram's limit), buttons under the last part, and files.
+/// </summary>
+public sealed record OutgoingReply(IReadOnlyList<string> Parts, InlineKeyboardMarkup? Keyboard, IReadOnlyList<OutgoingDocument> Documents)
+{
+    /// <summary>A reply of one HTML text (split if needed) without buttons.</summary>
+    public static OutgoingReply Text(string html) => new(MessageChunker.Split(html), null, []);
+}
+
+/// <summary>A file sent with a reply (a long log), with its HTML caption.</summary>
+public sealed record OutgoingDocument(string FileName, byte[] Content, string CaptionHtml);

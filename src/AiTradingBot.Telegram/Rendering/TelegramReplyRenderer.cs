@@ -1,0 +1,86 @@
+using System.Text;
+using AiTradingBot.Core.Assistant;
+using AiTradingBot.Core.Execution;
+using AiTradingBot.Core.Rendering;
+using AiTradingBot.Telegram.Api;
+using Microsoft.Extensions.Options;
+
+namespace AiTradingBot.Telegram.Rendering;
+
+/// <summary>
+/// Turns typed assistant replies into Telegram messages with the core's <see cref="ReplyRenderer"/> over HTML markup.
+/// Adds only what is Telegram's: buttons, splitting, and long logs as a file.
+/// </summary>
+public sealed class TelegramReplyRenderer(IOptions<TelegramOptions> options, TimeProvider time)
+{
+    /// <summary>Log lines kept in the message when the whole log goes as a file.</summary>
+    public const int LogPreviewLines = 10;
+
+    private readonly ReplyRenderer _html = new(HtmlMarkup.Instance, time);
+    private readonly ReplyRenderer _plain = new(PlainMarkup.Instance, time);
+    private readonly int _documentThreshold = options.Value.LogDocumentThresholdLines;
+
+    /// <summary>The core renderer with Telegram's HTML markup.</summary>
+    public ReplyRenderer Html => _html;
+
+    /// <summary>A reply to a message: card buttons when it waits for confirmation, the main menu when asked for.</summary>
+    public OutgoingReply Render(AssistantReply reply, bool withMainMenu = false)
+    {
+        var (shown, documents) = SplitLongLogs(reply);
+        InlineKeyboardMarkup? keyboard = null;
+        if (reply.Kind == ReplyKind.AwaitingConfirmation && reply.Card is { } card) keyboard = Keyboards.Confirmation(card.Id);
+        else if (withMainMenu && reply.Kind == ReplyKind.Done) keyboard = Keyboards.MainMenuMarkup();
+        return new OutgoingReply(MessageChunker.Split(_html.Render(shown)), keyboard, documents);
+    }
+
+    /// <summary>What a confirmation card becomes after a press: the result, "cancelled" or "expired".</summary>
+    public OutgoingReply RenderPressResult(AssistantReply reply, Principal presser)
+    {
+        var (shown, documents) = SplitLongLogs(reply);
+        var who = HtmlMarkup.Instance.Escape(presser.UserName is { Length: > 0 } n ? "@" + n : presser.UserId);
+        var head = reply.Kind switch
+        {
+            ReplyKind.Done => $"✅ <b>Confirmed</b> by {who}",
+            ReplyKind.Cancelled => $"✖ <b>Cancelled</b> by {who}. Nothing was done.",
+            ReplyKind.Expired => "⌛ <b>Expired</b>: nothing was done. Send the command again.",
+            ReplyKind.Refused => "⛔ <b>Not executed</b>",
+            _ => "",
+        };
+        var body = reply.Kind is ReplyKind.Cancelled or ReplyKind.Expired ? "" : _html.Render(shown);
+        var html = string.Join("\n\n", new[] { head, body }.Where(s => s.Length > 0));
+        return new OutgoingReply(MessageChunker.Split(html.Length == 0 ? "Done." : html), null, documents);
+    }
+
+    /// <summary>The short text shown by answerCallbackQuery for a press.</summary>
+    public static (string Text, bool Alert) PressAnswer(ReplyKind kind) => kind switch
+    {
+        ReplyKind.Done => ("Confirmed", false),
+        ReplyKind.Cancelled => ("Cancelled", false),
+        ReplyKind.Expired => ("Expired: send the command again.", true),
+        ReplyKind.AlreadyHandled => ("Already done.", false),
+        ReplyKind.NotYours => ("Only the person who asked can confirm this.", true),
+        ReplyKind.AccessDenied => ("ACCESS DENIED", true),
+        ReplyKind.Refused => ("Refused.", true),
+        _ => ("Something went wrong; see the message.", false),
+    };
+
+    // Logs above the threshold: the message keeps a short tail, the whole log goes as a plain-text file.
+    private (AssistantReply Shown, IReadOnlyList<OutgoingDocument> Documents) SplitLongLogs(AssistantReply reply)
+    {
+        if (reply.Outcome is not { } outcome || !outcome.Steps.Any(s => s.Result is LogsResult l && l.Lines.Count > _documentThreshold))
+            return (reply, []);
+        var documents = new List<OutgoingDocument>();
+        var steps = outcome.Steps.Select(s =>
+        {
+            if (s.Result is not LogsResult logs || logs.Lines.Count <= _documentThreshold) return s;
+            var name = $"{Safe(logs.System)}-logs-{time.GetUtcNow():yyyyMMdd-HHmmss}.txt";
+            documents.Add(new OutgoingDocument(name, Encoding.UTF8.GetBytes(_plain.RenderResult(logs) + "\n"),
+                $"📄 {HtmlMarkup.Instance.Escape(logs.System)}: {logs.Lines.Count} log lines"));
+            return s with { Result = logs with { Lines = logs.Lines.Skip(logs.Lines.Count - LogPreviewLines).ToList() } };
+        }).ToList();
+        var shown = reply with { Outcome = outcome with { Steps = steps } };
+        return (shown, documents);
+    }
+
+    private static string Safe(string s) => new(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+}

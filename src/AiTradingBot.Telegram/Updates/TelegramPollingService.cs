@@ -1,0 +1,159 @@
+using System.Globalization;
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Telegram.Api;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AiTradingBot.Telegram.Updates;
+
+/// <summary>
+/// Long polling for <c>run</c> (Telegram:Mode=polling). One instance polls: it holds a lease in the shared store and
+/// renews it. The next offset is stored after each batch (durable key <c>telegram:offset:{botId}</c>), so a restart
+/// neither loses nor repeats updates. Telegram being unreachable only delays polling; it never stops the host.
+/// </summary>
+public sealed class TelegramPollingService(
+    TelegramBotClient client,
+    TelegramUpdateProcessor processor,
+    IKeyValueStore store,
+    IOptions<TelegramOptions> options,
+    TimeProvider time,
+    ILogger<TelegramPollingService> logger) : BackgroundService
+{
+    /// <summary>Update kinds the bot asks for.</summary>
+    public static readonly IReadOnlyList<string> AllowedUpdates = ["message", "callback_query"];
+
+    private static readonly TimeSpan HandlingGrace = TimeSpan.FromSeconds(15);
+    private readonly TelegramOptions _options = options.Value;
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private volatile bool _leaseHeld;
+
+    /// <summary>Store key of the next offset.</summary>
+    public string OffsetKey => $"telegram:offset:{_options.BotId}";
+
+    /// <summary>Store key of the poll lease.</summary>
+    public string LeaseKey => $"telegram:poll-lease:{_options.BotId}";
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        // In-flight updates get a grace period to finish when the host stops, so a stop rarely interrupts one.
+        using var handling = new CancellationTokenSource();
+        using var registration = stoppingToken.Register(() => handling.CancelAfter(HandlingGrace));
+        using var leaseLoop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renew = RenewLeaseLoopAsync(leaseLoop.Token);
+        var failures = 0;
+        var waitingLogged = false;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!_leaseHeld && !await TryAcquireLeaseAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    if (!waitingLogged) logger.LogInformation("Another instance holds the Telegram poll lease; this one waits");
+                    waitingLogged = true;
+                    await Task.Delay(_options.PollLeaseTtl / 3, time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                waitingLogged = false;
+
+                var offset = await ReadOffsetAsync(stoppingToken).ConfigureAwait(false);
+                var started = time.GetTimestamp();
+                IReadOnlyList<TelegramUpdate> updates;
+                try
+                {
+                    updates = await client.GetUpdatesAsync(offset, _options.PollTimeoutSeconds, AllowedUpdates, stoppingToken).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (TelegramApiException e)
+                {
+                    failures++;
+                    var wait = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(failures, 6))));
+                    logger.LogWarning("Telegram getUpdates failed ({Error}); polling again in {Wait}", e.Message, wait);
+                    if (e.ErrorCode == 401) logger.LogError("Telegram rejected the bot token (401): check Telegram:BotToken");
+                    if (e.ErrorCode == 409) logger.LogError("Telegram reports a conflict (409): a webhook is set or another process polls with this token");
+                    await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Servers that honour the offset never send older ids; the check keeps others (and emulators) honest.
+                var fresh = offset is { } o ? updates.Where(u => u.UpdateId >= o).ToList() : updates.ToList();
+                if (fresh.Count == 0)
+                {
+                    if (time.GetElapsedTime(started) < _options.PollIdleDelay)
+                        await Task.Delay(_options.PollIdleDelay, time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                await processor.ProcessBatchAsync(fresh, handling.Token).ConfigureAwait(false);
+                var next = fresh.Max(u => u.UpdateId) + 1;
+                await store.SetAsync(OffsetKey, next.ToString(CultureInfo.InvariantCulture), null, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await leaseLoop.CancelAsync().ConfigureAwait(false);
+            try { await renew.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long?> ReadOffsetAsync(CancellationToken ct)
+    {
+        var saved = await store.GetAsync(OffsetKey, ct).ConfigureAwait(false);
+        return long.TryParse(saved, NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset) ? offset : null;
+    }
+
+    private async Task<bool> TryAcquireLeaseAsync(CancellationToken ct)
+    {
+        if (await store.SetIfNotExistsAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false)
+            || await store.GetAsync(LeaseKey, ct).ConfigureAwait(false) == _instance)
+        {
+            _leaseHeld = true;
+            logger.LogInformation("Polling Telegram for bot {BotId} (lease {Instance})", _options.BotId, _instance);
+        }
+        return _leaseHeld;
+    }
+
+    private async Task RenewLeaseLoopAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_options.PollLeaseTtl / 3, time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            if (!_leaseHeld) continue;
+            try
+            {
+                // The store has no compare-and-set: renew only while the lease is still ours.
+                if (await store.GetAsync(LeaseKey, ct).ConfigureAwait(false) == _instance)
+                    await store.SetAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false);
+                else if (!await store.SetIfNotExistsAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false))
+                {
+                    _leaseHeld = false;
+                    logger.LogWarning("The Telegram poll lease was taken by another instance; this one stops polling");
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Renewing the Telegram poll lease failed: {Error}", e.Message);
+            }
+        }
+    }
+
+    private async Task ReleaseLeaseAsync()
+    {
+        if (!_leaseHeld) return;
+        _leaseHeld = false;
+        try
+        {
+            if (await store.GetAsync(LeaseKey, CancellationToken.None).ConfigureAwait(false) == _instance)
+                await store.DeleteAsync(LeaseKey, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Releasing the Telegram poll lease failed: {Error}", e.Message);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System.Globalization;
+using AiTradingBot.Core.Assistant;
+using AiTradingBot.Telegram.Api;
+using Microsoft.Extensions.Options;
+
+namespace AiTradingBot.Telegram.Updates;
+
+/// <summary>
+/// The one place a Telegram sender becomes a <see cref="Principal"/>, for messages and button presses alike: by USER
+/// id (AdminIds → Admin, ViewerIds → Viewer, anyone else → None). The core decides what each role may do.
+/// </summary>
+public sealed class TelegramPrincipals(IOptions<TelegramOptions> options)
+{
+    private readonly HashSet<long> _admins = [.. options.Value.AdminIds];
+    private readonly HashSet<long> _viewers = [.. options.Value.ViewerIds];
+
+    /// <summary>The principal of a Telegram user.</summary>
+    public Principal Of(TelegramUser user) => new(
+        user.Id.ToString(CultureInfo.InvariantCulture),
+        user.Username,
+        user.IsBot ? UserRole.None : _admins.Contains(user.Id) ? UserRole.Admin : _viewers.Contains(user.Id) ? UserRole.Viewer : UserRole.None);
+}

@@ -1,0 +1,207 @@
+using System.Globalization;
+using AiTradingBot.Core.Assistant;
+using AiTradingBot.Core.Rendering;
+using AiTradingBot.Telegram.Api;
+using AiTradingBot.Telegram.Rendering;
+using AiTradingBot.Telegram.Sending;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AiTradingBot.Telegram.Updates;
+
+/// <summary>
+/// Turns one update into a call of the core and renders the answer. Messages and button presses both go through
+/// <see cref="TelegramPrincipals"/> and the core's authorization; the channel decides nothing itself.
+/// </summary>
+public sealed class TelegramUpdateHandler(
+    IAssistant assistant,
+    TelegramBotClient client,
+    TelegramSender sender,
+    TelegramReplyRenderer renderer,
+    TelegramPrincipals principals,
+    TelegramBotIdentity identity,
+    IOptions<TelegramOptions> options,
+    TimeProvider time,
+    ILogger<TelegramUpdateHandler> logger)
+{
+    /// <summary>Channel name in audit records and confirmations.</summary>
+    public const string Channel = "telegram";
+
+    /// <summary>The main-menu command.</summary>
+    public const string MenuCommand = "/cc";
+
+    private static readonly TimeSpan TypingDelay = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(4);
+    private readonly TelegramOptions _options = options.Value;
+
+    /// <summary>Handles one update (a message or a button press); other kinds are ignored.</summary>
+    public Task HandleAsync(TelegramUpdate update, CancellationToken ct) => update switch
+    {
+        { Message: { } m } => OnMessageAsync(m, ct),
+        { CallbackQuery: { } q } => OnCallbackAsync(q, ct),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>The chat an update belongs to (for ordering), or null.</summary>
+    public static long? ChatOf(TelegramUpdate update) => update.Message?.Chat?.Id ?? update.CallbackQuery?.Message?.Chat?.Id ?? update.CallbackQuery?.From?.Id;
+
+    private async Task OnMessageAsync(TelegramMessage message, CancellationToken ct)
+    {
+        if (message.From is not { } from || message.Chat is not { } chat || string.IsNullOrWhiteSpace(message.Text)) return;
+        var principal = principals.Of(from);
+        var text = NormalizeCommand(message.Text.Trim());
+        if (text is null) return; // a command addressed to another bot in a group
+
+        var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(message.Date);
+        if (message.Date > 0 && age > _options.MaxUpdateAge)
+        {
+            logger.LogWarning("Ignored a message from user {UserId} in chat {ChatId} that is {Age} old (older than Telegram:MaxUpdateAge)", principal.UserId, chat.Id, age);
+            if (principal.Role != UserRole.None)
+            {
+                var html = $"⏱ Not executed: your message “{HtmlMarkup.Instance.Escape(Shorten(text))}” arrived {Format.Duration(age)} late (the bot was offline). Send it again if you still want it.";
+                await sender.SendAsync(chat.Id, OutgoingReply.Text(html), false, ct).ConfigureAwait(false);
+            }
+            return;
+        }
+
+        var menu = string.Equals(text, MenuCommand, StringComparison.OrdinalIgnoreCase);
+        var reply = await WithTypingAsync(chat.Id,
+            () => assistant.HandleAsync(new IncomingMessage(Channel, ChatIdOf(chat.Id), principal, menu ? "/help" : text), ct), ct).ConfigureAwait(false);
+        await sender.SendAsync(chat.Id, renderer.Render(reply, withMainMenu: menu), false, ct).ConfigureAwait(false);
+    }
+
+    private async Task OnCallbackAsync(TelegramCallbackQuery query, CancellationToken ct)
+    {
+        if (query.From is not { } from) return;
+        var principal = principals.Of(from);
+        var data = CallbackData.Parse(query.Data);
+        var chatId = query.Message?.Chat?.Id ?? from.Id;
+        var messageId = query.Message?.MessageId;
+
+        if (data is null)
+        {
+            await AnswerAsync(query.Id, "Unknown button.", false, ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (data.Action == CallbackAction.Menu)
+        {
+            // A menu button is a message like any other: the core authorizes, plans, gates and audits it.
+            var command = Keyboards.MenuCommand(data.Value);
+            await AnswerAsync(query.Id, command is null ? "Unknown button." : null, false, ct).ConfigureAwait(false);
+            if (command is null) return;
+            var reply = await WithTypingAsync(chatId,
+                () => assistant.HandleAsync(new IncomingMessage(Channel, ChatIdOf(chatId), principal, command), ct), ct).ConfigureAwait(false);
+            await sender.SendAsync(chatId, renderer.Render(reply), false, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var request = new ConfirmationRequest(Channel, ChatIdOf(chatId), principal, data.Value);
+        AssistantReply result;
+        if (data.Action == CallbackAction.Confirm)
+        {
+            // Answer at once so the spinner stops; the card is edited into the result when execution ends.
+            var acknowledged = principal.Role == UserRole.Admin;
+            if (acknowledged) await AnswerAsync(query.Id, "Working…", false, ct).ConfigureAwait(false);
+            result = await WithTypingAsync(chatId, () => assistant.ConfirmAsync(request, ct), ct).ConfigureAwait(false);
+            if (!acknowledged || result.Kind is not (ReplyKind.Done or ReplyKind.Cancelled or ReplyKind.Expired or ReplyKind.Refused or ReplyKind.Error))
+            {
+                var (text, alert) = TelegramReplyRenderer.PressAnswer(result.Kind);
+                if (!acknowledged) await AnswerAsync(query.Id, text, alert, ct).ConfigureAwait(false);
+                else await SendNoteAsync(chatId, result, ct).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            result = await assistant.CancelAsync(request, ct).ConfigureAwait(false);
+            var (text, alert) = TelegramReplyRenderer.PressAnswer(result.Kind);
+            await AnswerAsync(query.Id, text, alert, ct).ConfigureAwait(false);
+        }
+
+        logger.LogInformation("Button {Action} on {ConfirmationId} by user {UserId} in chat {ChatId}: {Kind}", data.Action, data.Value, principal.UserId, chatId, result.Kind);
+        if (messageId is not { } cardId) return;
+        switch (result.Kind)
+        {
+            case ReplyKind.Done or ReplyKind.Cancelled or ReplyKind.Expired or ReplyKind.Refused or ReplyKind.Error:
+                await sender.EditAsync(chatId, cardId, renderer.RenderPressResult(result, principal), ct).ConfigureAwait(false);
+                break;
+            case ReplyKind.AlreadyHandled:
+                await sender.RemoveButtonsAsync(chatId, cardId, ct).ConfigureAwait(false);
+                break;
+            // AccessDenied and NotYours leave the card as it is: its owner may still press.
+        }
+    }
+
+    // After "Working…" was shown, a press the core did not execute is explained in the chat.
+    private Task SendNoteAsync(long chatId, AssistantReply result, CancellationToken ct)
+    {
+        var (text, _) = TelegramReplyRenderer.PressAnswer(result.Kind);
+        return sender.SendAsync(chatId, OutgoingReply.Text(HtmlMarkup.Instance.Escape(text)), false, ct);
+    }
+
+    private async Task AnswerAsync(string callbackQueryId, string? text, bool alert, CancellationToken ct)
+    {
+        try
+        {
+            await client.AnswerCallbackQueryAsync(callbackQueryId, text, alert, ct).ConfigureAwait(false);
+        }
+        catch (TelegramApiException e)
+        {
+            // A query older than ~15 minutes cannot be answered any more; the edit below still tells the user.
+            logger.LogDebug("answerCallbackQuery failed: {Error}", e.Message);
+        }
+    }
+
+    private async Task<T> WithTypingAsync<T>(long chatId, Func<Task<T>> work, CancellationToken ct)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var typing = TypingLoopAsync(chatId, done.Token);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            await done.CancelAsync().ConfigureAwait(false);
+            await typing.ConfigureAwait(false);
+        }
+    }
+
+    // "typing…" only when the work takes a moment, renewed while it lasts; best effort.
+    private async Task TypingLoopAsync(long chatId, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(TypingDelay, time, ct).ConfigureAwait(false);
+            while (!ct.IsCancellationRequested)
+            {
+                await client.SendChatActionAsync(chatId, "typing", ct).ConfigureAwait(false);
+                await Task.Delay(TypingInterval, time, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (TelegramApiException e)
+        {
+            logger.LogDebug("sendChatAction failed: {Error}", e.Message);
+        }
+    }
+
+    // "/sitrep@ThisBot alpha" → "/sitrep alpha"; a command for another bot → null.
+    private string? NormalizeCommand(string text)
+    {
+        if (!text.StartsWith('/')) return text;
+        var end = text.IndexOfAny([' ', '\n']);
+        var command = end < 0 ? text : text[..end];
+        var at = command.IndexOf('@');
+        if (at < 0) return text;
+        var target = command[(at + 1)..];
+        if (identity.Username is { } me && !string.Equals(me, target, StringComparison.OrdinalIgnoreCase)) return null;
+        return command[..at] + (end < 0 ? "" : text[end..]);
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+
+    private static string ChatIdOf(long chatId) => chatId.ToString(CultureInfo.InvariantCulture);
+}
