@@ -1,15 +1,57 @@
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Storage.Migrations;
+using AiTradingBot.Storage.Model;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Storage;
 
 /// <summary>Registers the Storage adapter from configuration; the host calls this and nothing else of the adapter.</summary>
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Adds the Storage adapter's services when configuration selects them.</summary>
+    /// <summary>Configuration key of the PostgreSQL connection string; when absent the embedded SQLite file is used.</summary>
+    public const string ConnectionStringName = "Postgres";
+
+    /// <summary>
+    /// Adds the relational store: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set, otherwise a SQLite file in
+    /// <c>Storage:DataDirectory</c>; a pooled <see cref="TradingDbContext"/> factory; <see cref="IFillStore"/>,
+    /// <see cref="IAuditLog"/> and <see cref="IOrderJournal"/> (replacing in-process defaults); the
+    /// <see cref="DatabaseMigrator"/> for the <c>migrate</c> verb; and migration at start when <c>Storage:MigrateOnStart</c>.
+    /// </summary>
     public static IServiceCollection AddAiTradingBotStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var postgres = configuration.GetConnectionString(ConnectionStringName);
+        // Parse now: a malformed connection string stops the host at composition with a message free of its content.
+        if (!string.IsNullOrWhiteSpace(postgres)) StorageTarget.ForPostgres(postgres);
+
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => StorageTarget.Resolve(postgres, sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+        services.AddSingleton<StorageDatabase>();
+        services.AddPooledDbContextFactory<TradingDbContext>((sp, options) => sp.GetRequiredService<StorageDatabase>().Configure(options));
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<StorageReadiness>();
+
+        services.AddSingleton<DatabaseFillStore>();
+        services.AddSingleton<IFillStore>(sp => sp.GetRequiredService<DatabaseFillStore>());
+        services.AddSingleton<IAuditLog, DatabaseAuditLog>();
+        services.AddSingleton<IOrderJournal, DatabaseOrderJournal>();
+        services.AddHostedService<StorageMigrationService>();
         return services;
+    }
+
+    /// <summary>Where data lives, for the chat banner, without secrets: e.g. <c>PostgreSQL 127.0.0.1:5432/trading</c> or <c>SQLite data/aitradingbot.db</c>.</summary>
+    public static string DescribeStorage(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var dataDirectory = configuration.GetSection(StorageOptions.Section)[nameof(StorageOptions.DataDirectory)];
+        return StorageTarget.Resolve(configuration.GetConnectionString(ConnectionStringName),
+            string.IsNullOrWhiteSpace(dataDirectory) ? new StorageOptions().DataDirectory : dataDirectory).Description;
     }
 }

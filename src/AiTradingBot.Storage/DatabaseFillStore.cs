@@ -1,0 +1,70 @@
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Core.Trading;
+using AiTradingBot.Storage.Fills;
+using AiTradingBot.Storage.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace AiTradingBot.Storage;
+
+/// <summary>
+/// <see cref="IFillStore"/> on the relational store: the <c>fills</c> table is the source of truth and
+/// <c>bot_positions</c> follows it in the same transaction. Ingestion is idempotent on exec id and atomic per batch.
+/// </summary>
+public sealed class DatabaseFillStore : IFillStore
+{
+    private readonly StorageReadiness _ready;
+    private readonly IDbContextFactory<TradingDbContext> _contexts;
+    private readonly PostgresFillIngestion? _postgres;
+    private readonly SqliteFillIngestion? _sqlite;
+
+    /// <summary>A store on the configured database.</summary>
+    public DatabaseFillStore(StorageDatabase database, StorageReadiness ready, IDbContextFactory<TradingDbContext> contexts, TimeProvider time)
+    {
+        _ready = ready;
+        _contexts = contexts;
+        if (database.IsPostgres) _postgres = new PostgresFillIngestion(database.DataSource, time);
+        else _sqlite = new SqliteFillIngestion(contexts, time);
+    }
+
+    /// <summary>Runs after a batch's writes and before its commit: lets tests fail a batch at its most exposed point.</summary>
+    internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
+
+    /// <inheritdoc />
+    public async Task<FillIngestResult> IngestAsync(IReadOnlyList<ExecutionReport> executions, CancellationToken ct)
+    {
+        var batch = FillLedger.Prepare(executions);
+        if (batch.Count == 0) return new FillIngestResult([], []);
+        await _ready.EnsureAsync(ct);
+        return _postgres is not null
+            ? await _postgres.IngestAsync(batch, BeforeCommit, ct)
+            : await _sqlite!.IngestAsync(batch, BeforeCommit, ct);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><see cref="FillQuery.From"/> is inclusive and <see cref="FillQuery.To"/> exclusive, so periods tile.</remarks>
+    public async Task<IReadOnlyList<Fill>> QueryAsync(FillQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is <= 0) return [];
+        await _ready.EnsureAsync(ct);
+        await using var db = await _contexts.CreateDbContextAsync(ct);
+        var q = db.Fills.AsNoTracking();
+        if (query.From is { } from) { var f = from.ToUniversalTime(); q = q.Where(x => x.ExecTime >= f); }
+        if (query.To is { } to) { var t = to.ToUniversalTime(); q = q.Where(x => x.ExecTime < t); }
+        if (!string.IsNullOrEmpty(query.Symbol)) q = q.Where(x => x.Symbol == query.Symbol);
+        if (!string.IsNullOrEmpty(query.BotId)) q = q.Where(x => x.BotId == query.BotId);
+        q = q.OrderByDescending(x => x.ExecTime).ThenByDescending(x => x.Id);
+        if (query.Limit is { } limit) q = q.Take(limit);
+        var rows = await q.ToListAsync(ct);
+        return rows.Select(r => r.ToFill()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> LastExecutionTimeAsync(CancellationToken ct)
+    {
+        await _ready.EnsureAsync(ct);
+        await using var db = await _contexts.CreateDbContextAsync(ct);
+        var newest = await db.Fills.AsNoTracking().OrderByDescending(x => x.ExecTime).Select(x => new { x.ExecTime }).FirstOrDefaultAsync(ct);
+        return newest?.ExecTime;
+    }
+}

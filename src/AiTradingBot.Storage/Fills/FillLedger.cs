@@ -1,0 +1,76 @@
+using AiTradingBot.Core.Trading;
+
+namespace AiTradingBot.Storage.Fills;
+
+/// <summary>
+/// The provider-neutral half of ingestion: validation, in-batch dedupe, and realized PnL by
+/// <see cref="PositionAccounting.Apply"/> against the stored per-bot positions.
+/// </summary>
+internal static class FillLedger
+{
+    /// <summary>
+    /// Validates every execution (one bad report rejects the batch, so nothing partial is stored), drops repeated
+    /// exec ids after the first, and rounds times to microseconds as PostgreSQL stores them.
+    /// </summary>
+    public static List<ExecutionReport> Prepare(IReadOnlyList<ExecutionReport> executions)
+    {
+        ArgumentNullException.ThrowIfNull(executions);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var batch = new List<ExecutionReport>(executions.Count);
+        foreach (var e in executions)
+        {
+            Validate(e);
+            if (!seen.Add(e.ExecId)) continue;
+            var time = Microseconds(e.ExecTime);
+            batch.Add(time == e.ExecTime && e.ExecTime.Offset == TimeSpan.Zero ? e : e with { ExecTime = time });
+        }
+        return batch;
+    }
+
+    /// <summary>
+    /// Applies the new executions to the positions, in execution time order (batch order breaks ties), and returns
+    /// the fills to store (with their fee currency) and the changed positions. Later batches apply after earlier ones whatever their times.
+    /// </summary>
+    public static (List<(Fill Fill, string FeeCurrency)> Fills, List<BotPosition> Changed) Apply(
+        IEnumerable<ExecutionReport> fresh,
+        Dictionary<(string BotId, string Symbol), (decimal Qty, decimal AvgPrice)> positions)
+    {
+        var fills = new List<(Fill, string)>();
+        var lastPrice = new Dictionary<(string, string), decimal>();
+        foreach (var e in fresh.Select((e, i) => (e, i)).OrderBy(x => x.e.ExecTime).ThenBy(x => x.i).Select(x => x.e))
+        {
+            var key = (e.BotId, e.Symbol);
+            var (qty, avg) = positions.GetValueOrDefault(key);
+            var after = PositionAccounting.Apply(qty, avg, e.Side, e.Qty, e.Price);
+            positions[key] = (after.Qty, after.AveragePrice);
+            lastPrice[key] = e.Price;
+            fills.Add((new Fill(e.ExecId, e.OrderId, e.ClientOrderId, e.BotId, e.Symbol, e.Category, e.Side, e.Price, e.Qty, e.Fee,
+                e.ExecTime, after.RealizedPnl, after.Closing, e.CloseReason), e.FeeCurrency));
+        }
+        // The newest fill price is the freshest mark the fills path knows; the publisher shows it as unrealized PnL.
+        var changed = lastPrice
+            .Select(kv =>
+            {
+                var (qty, avg) = positions[kv.Key];
+                return new BotPosition(kv.Key.Item1, kv.Key.Item2, qty, avg, PositionAccounting.Unrealized(qty, avg, kv.Value));
+            })
+            .OrderBy(p => p.BotId, StringComparer.Ordinal).ThenBy(p => p.Symbol, StringComparer.Ordinal)
+            .ToList();
+        return (fills, changed);
+    }
+
+    /// <summary>A time in UTC truncated to whole microseconds.</summary>
+    public static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
+
+    private static void Validate(ExecutionReport e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (string.IsNullOrWhiteSpace(e.ExecId)) throw new ArgumentException("An execution has no exec id.");
+        if (string.IsNullOrWhiteSpace(e.BotId)) throw new ArgumentException($"Execution {e.ExecId} has no bot id.");
+        if (string.IsNullOrWhiteSpace(e.Symbol)) throw new ArgumentException($"Execution {e.ExecId} has no symbol.");
+        if (e.OrderId is null) throw new ArgumentException($"Execution {e.ExecId} has no order id.");
+        if (e.FeeCurrency is null) throw new ArgumentException($"Execution {e.ExecId} has no fee currency.");
+        if (e.Qty <= 0) throw new ArgumentException($"Execution {e.ExecId} has quantity {e.Qty}; it must be positive.");
+        if (e.Price <= 0) throw new ArgumentException($"Execution {e.ExecId} has price {e.Price}; it must be positive.");
+    }
+}
