@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace AiTradingBot.Docker;
@@ -66,8 +65,8 @@ internal sealed record DockerStatsSample
             OnlineCpus = cpus,
             PreCpuTotal = AsULong(Child(Child(pre, "cpu_usage"), "total_usage")),
             PreSystemCpu = AsULong(Child(pre, "system_cpu_usage")),
-            MemoryUsage = AsLong(Child(mem, "usage")),
-            MemoryLimit = AsLong(Child(mem, "limit")),
+            MemoryUsage = AsLong(Child(mem, "usage")) is >= 0 and var usage ? usage : null,
+            MemoryLimit = AsLong(Child(mem, "limit")) is > 0 and var limit ? limit : null,
             MemoryDetails = details,
             Pids = pids is >= 0 and <= int.MaxValue ? (int)pids : null,
         };

@@ -1,0 +1,87 @@
+using AiTradingBot.Core.Ports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace AiTradingBot.Docker.Tests;
+
+public sealed class DockerRegistrationTests
+{
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddAiTradingBotDocker(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void A_configured_endpoint_registers_the_docker_runtime_even_if_nothing_listens_there()
+    {
+        using var sp = Build(new() { ["Docker:Endpoint"] = "unix:///nonexistent/docker.sock", ["Docker:StopTimeoutSeconds"] = "30" });
+        var runtime = sp.GetRequiredService<IContainerRuntime>();
+        Assert.IsType<DockerContainerRuntime>(runtime);
+        Assert.False(runtime.IsDemo);
+        Assert.Equal("docker unix:///nonexistent/docker.sock", runtime.Description);
+        Assert.Equal(30, sp.GetRequiredService<IOptions<DockerOptions>>().Value.StopTimeoutSeconds);
+    }
+
+    [Fact]
+    public async Task A_configured_endpoint_that_does_not_answer_is_an_error_at_use_time_naming_it()
+    {
+        using var sp = Build(new() { ["Docker:Endpoint"] = "unix:///nonexistent/docker.sock" });
+        var runtime = sp.GetRequiredService<IContainerRuntime>();
+        var ex = await Assert.ThrowsAsync<Core.Containers.ContainerRuntimeUnavailableException>(
+            () => runtime.InspectAsync("alpha", TestContext.Current.CancellationToken));
+        Assert.Contains("unix:///nonexistent/docker.sock", ex.Message);
+        Assert.Contains("does not exist", ex.Message);
+    }
+
+    [Fact]
+    public void Without_configuration_or_a_local_socket_nothing_is_registered()
+    {
+        Assert.SkipWhen(File.Exists("/var/run/docker.sock"), "this machine has a Docker socket at /var/run/docker.sock");
+        using var sp = Build([]);
+        Assert.Null(sp.GetService<IContainerRuntime>());
+    }
+
+    [Theory]
+    [InlineData("Docker:Endpoint", "ftp://x", "Docker:Endpoint")]
+    [InlineData("Docker:RequestTimeoutSeconds", "0", "Docker:RequestTimeoutSeconds")]
+    [InlineData("Docker:ExecOutputLimitBytes", "10", "Docker:ExecOutputLimitBytes")]
+    [InlineData("Docker:ApiVersion", "latest", "Docker:ApiVersion")]
+    public void Bad_settings_fail_validation_naming_the_key(string key, string value, string named)
+    {
+        using var sp = Build(new() { ["Docker:Endpoint"] = "unix:///var/run/docker.sock", [key] = value });
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<DockerOptions>>().Value);
+        Assert.Contains(named, ex.Message);
+    }
+
+    [Fact]
+    public void The_docker_runtime_wins_over_a_runtime_registered_before_it()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Docker:Endpoint"] = "tcp://127.0.0.1:1" }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IContainerRuntime>(new NullRuntimeForTest());
+        services.AddAiTradingBotDocker(configuration);
+        using var sp = services.BuildServiceProvider();
+        Assert.IsType<DockerContainerRuntime>(sp.GetRequiredService<IContainerRuntime>());
+    }
+
+    private sealed class NullRuntimeForTest : IContainerRuntime
+    {
+        public string Description => "test";
+        public bool IsDemo => true;
+        public Task<Core.Containers.ContainerInfo> InspectAsync(string container, CancellationToken ct) => throw new NotSupportedException();
+        public Task<Core.Containers.ContainerStats> GetStatsAsync(string container, CancellationToken ct) => throw new NotSupportedException();
+        public Task<Core.Containers.ContainerActionResult> StartAsync(string container, CancellationToken ct) => throw new NotSupportedException();
+        public Task<Core.Containers.ContainerActionResult> StopAsync(string container, TimeSpan timeout, CancellationToken ct) => throw new NotSupportedException();
+        public Task<Core.Containers.ContainerActionResult> RestartAsync(string container, TimeSpan timeout, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Core.Containers.LogLine>> GetLogsAsync(string container, Core.Containers.LogQuery query, CancellationToken ct) => throw new NotSupportedException();
+        public Task<Core.Containers.ExecResult> ExecAsync(string container, IReadOnlyList<string> argv, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Core.Containers.ContainerSummary>> ListAsync(string? label, CancellationToken ct) => throw new NotSupportedException();
+        public Task<Core.Containers.ContainerInfo> LaunchAsync(Core.Containers.LaunchRequest request, CancellationToken ct) => throw new NotSupportedException();
+        public Task RemoveAsync(string container, bool force, CancellationToken ct) => throw new NotSupportedException();
+    }
+}
