@@ -192,7 +192,8 @@ internal sealed class BybitRestClient
             }
             if (BybitErrors.IsAmbiguous(parsed.RetCode))
                 throw new BybitTransportException($"Bybit reported an internal error on {method} {path} ({parsed.RetCode} {parsed.RetMsg}); the outcome is unknown.");
-            return parsed with { ResetTimestampMs = reset };
+            // Bybit echoes the signed string (with the API key) in some messages: keep the key out of logs and errors.
+            return parsed with { ResetTimestampMs = reset, RetMsg = parsed.RetMsg.Replace(_apiKey, "***", StringComparison.Ordinal) };
         }
     }
 }
