@@ -1,0 +1,414 @@
+using System.Collections.Frozen;
+using AiTradingBot.Core.Conversation;
+using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Plans.Actions;
+using AiTradingBot.Core.Systems;
+
+namespace AiTradingBot.Core.Language;
+
+/// <summary>
+/// The offline free-text interpreter: a deterministic grammar (tokenizer → clauses → intents → typed arguments)
+/// over the action catalog. No network, no model, microseconds per message. It fails closed: a missing required
+/// argument, an unknown name or a half-understood message with a gated step becomes a question, and negations,
+/// hypotheticals and requests for advice become <see cref="PlanKind.None"/>.
+/// </summary>
+public sealed partial class OfflineParser : IInterpreter
+{
+    /// <summary>Longer messages are refused rather than parsed.</summary>
+    public const int MaxLength = 1000;
+
+    private static readonly FrozenSet<string> ChitCore = FrozenSet.ToFrozenSet(
+    [
+        "hello", "hi", "hey", "yo", "hiya", "howdy", "greetings", "thanks", "cheers", "ok", "okay", "k", "kk", "cool", "nice",
+        "great", "awesome", "perfect", "good", "lol", "haha", "bye", "goodbye", "nevermind", "whatsup", "howareyou",
+        "whoareyou", "yes", "no", "yep", "nope", "yeah", "sure", "gm", "gn", "cya", "welcome", "sorry", "oops", "hmm", "hm",
+        "test", "testing", "ping", "wow", "amazing", "excellent", "brilliant", "appreciate", "appreciated", "alright",
+        "understood", "noted", "ack", "roger", "morning",
+    ]);
+
+    private readonly SystemRegistry _systems;
+    private readonly Tokenizer _tokenizer;
+    private readonly FrozenDictionary<string, string> _systemWords;
+    private readonly FrozenDictionary<string, (string[] Tail, string Name)[]> _systemPhrases;
+    private readonly FrozenSet<string> _commands;
+    private readonly string _systemChoices;
+    private readonly string _systemNames;
+
+    /// <summary>A parser over the configured systems (names and aliases come from the registry, never the grammar).</summary>
+    public OfflineParser(SystemRegistry systems)
+    {
+        ArgumentNullException.ThrowIfNull(systems);
+        _systems = systems;
+        var words = new Dictionary<string, string>(StringComparer.Ordinal);
+        var phrases = new Dictionary<string, List<(string[], string)>>(StringComparer.Ordinal);
+        foreach (var (key, system) in systems.Names)
+        {
+            var parts = key.ToLowerInvariant().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 0) continue;
+            if (parts.Length == 1) words[parts[0]] = system.Name;
+            else
+            {
+                if (!phrases.TryGetValue(parts[0], out var list)) phrases[parts[0]] = list = [];
+                list.Add((parts[1..], system.Name));
+            }
+        }
+        _systemWords = words.ToFrozenDictionary(StringComparer.Ordinal);
+        _systemPhrases = phrases.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.OrderByDescending(p => p.Item1.Length).ToArray(), StringComparer.Ordinal);
+        _commands = systems.Systems.SelectMany(s => s.Commands.Keys).Select(k => k.ToLowerInvariant()).ToFrozenSet(StringComparer.Ordinal);
+        _systemNames = JoinList(systems.Systems.Select(s => s.Name).ToList(), "and");
+        _systemChoices = string.Join(", ", systems.Systems.Select(s => s.Name)) + (systems.TradingSystems.Count > 0 ? ", or all" : "");
+        _tokenizer = new Tokenizer(w => _systemWords.ContainsKey(w));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Plan> InterpretAsync(InterpretRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ValueTask.FromResult(Parse(request.Text, request.Context));
+    }
+
+    /// <summary>The plan for one message. Never throws.</summary>
+    public Plan Parse(string text, ConversationContext? context = null) => ParseWithVerdict(text, context).Plan;
+
+    /// <summary>
+    /// The plan plus whether the message was deliberately refused as a command (negation, hypothetical, advice,
+    /// a question about a state-changing action, over-long input): a model must not turn those into actions.
+    /// </summary>
+    internal ParseVerdict ParseWithVerdict(string? text, ConversationContext? context)
+    {
+        var input = text ?? "";
+        try
+        {
+            return ParseCore(input, context ?? ConversationContext.Empty);
+        }
+#pragma warning disable CA1031 // A parser bug must never take the chat down; the message is simply not acted on.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return new(Plan.Nothing(input, "I couldn't make sense of that message. Try /help."), Refused: true);
+        }
+    }
+
+    private ParseVerdict ParseCore(string input, ConversationContext context)
+    {
+        if (string.IsNullOrWhiteSpace(input)) return new(Plan.Nothing(input, "The message is empty."), false);
+        if (input.Length > MaxLength)
+            return new(Plan.Nothing(input, $"That message is too long ({input.Length} characters; the limit is {MaxLength}). Please send one short instruction."), true);
+
+        var tokens = new List<Token>(24);
+        _tokenizer.Tokenize(input, tokens);
+        if (!tokens.Any(t => t.Kind is TokenKind.Word or TokenKind.Number or TokenKind.Time or TokenKind.Quoted))
+            return new(Plan.Nothing(input, "I didn't find any instruction in that. Try /help."), false);
+
+        if (ChitChatReason(tokens) is { } chat) return new(Plan.Nothing(input, chat), false);
+        if (IsHypothetical(tokens))
+            return new(Plan.Nothing(input, "That sounds like a what-if or a request for advice. I don't give trading advice or act on hypotheticals; tell me directly what to do."), true);
+
+        var clauses = ReadClauses(tokens);
+        return Assemble(input, clauses, context);
+    }
+
+    private static string? ChitChatReason(List<Token> tokens)
+    {
+        var core = false;
+        foreach (var t in tokens)
+        {
+            if (t.Kind == TokenKind.Punct) continue;
+            if (t.Kind != TokenKind.Word || !Lexicon.Chit.Contains(t.Text)) return null;
+            core |= ChitCore.Contains(t.Text);
+        }
+        if (!core) return null;
+        foreach (var t in tokens)
+        {
+            if (t.Is("thanks") || t.Is("appreciate") || t.Is("cheers")) return "You're welcome.";
+            if (t.Is("nevermind")) return "OK, never mind: nothing to do.";
+            if (t.Is("bye") || t.Is("goodbye") || t.Is("cya") || t.Is("gn")) return "Bye.";
+        }
+        return "Hello! Ask me for a sitrep, logs, balance or PnL, or send /help.";
+    }
+
+    private static bool IsHypothetical(List<Token> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var t = tokens[i];
+            if (!t.IsWord) continue;
+            if (Lexicon.HypotheticalWords.Contains(t.Text)) return true;
+            var next = i + 1 < tokens.Count ? tokens[i + 1] : default;
+            var next2 = i + 2 < tokens.Count ? tokens[i + 2] : default;
+            switch (t.Text)
+            {
+                case "would" when !next.Is("please") && !next.Is("kindly"):
+                    return true;
+                case "is" or "was" or "be" when next.Is("it") && next2.IsWord && next2.Text is "safe" or "wise" or "smart" or "ok" or "okay"
+                    or "risky" or "dangerous" or "better" or "worth" or "goodidea" or "possible" or "bad" or "good" or "time"
+                    or "advisable" or "necessary" or "sensible" or "a" or "too" or "wrong" or "right":
+                    return true;
+                case "good" or "right" or "best" when next.Is("time") || next.Is("moment"):
+                    return true;
+                case "better" when next.Is("to") || next.Is("if"):
+                    return true;
+                case "worth" when next.Is("it") || (i > 0 && tokens[i - 1].Is("it")):
+                    return true;
+                case "if" when next.IsWord && next.Text is "i" or "we" or "you" or "they" or "someone":
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Splits at clause separators, keeping lists ("alpha and bravo", "cpu and memory") together.</summary>
+    private List<(List<Token> Tokens, bool Question)> Split(List<Token> tokens)
+    {
+        var segments = new List<(List<Token>, bool)>(4);
+        var current = new List<Token>(tokens.Count);
+        void Flush(bool question)
+        {
+            if (current.Count > 0) segments.Add((current, question));
+            else if (question && segments.Count > 0) segments[^1] = (segments[^1].Item1, true);
+            current = new List<Token>(8);
+        }
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var t = tokens[i];
+            if (t.Kind == TokenKind.Punct)
+            {
+                switch (t.Text)
+                {
+                    case "?": Flush(true); break;
+                    case "@": current.Add(Token.Word("at")); break;
+                    case "," when IsListJoin(tokens, i): break;
+                    default: Flush(false); break;
+                }
+                continue;
+            }
+            if (t.IsWord && t.Text == "then") { Flush(false); continue; }
+            if (t.IsWord && t.Text is "and" or "also" or "plus" or "but" or "aswell" or "while")
+            {
+                if (IsListJoin(tokens, i)) continue;
+                Flush(false);
+                continue;
+            }
+            current.Add(t);
+        }
+        Flush(false);
+        return segments;
+    }
+
+    private bool IsListJoin(List<Token> tokens, int i)
+    {
+        if (i == 0 || i + 1 >= tokens.Count) return false;
+        var prev = tokens[i - 1];
+        var j = i + 1;
+        if (tokens[j].Is("and") || (tokens[j].Kind == TokenKind.Punct && tokens[j].Text == ",")) j++;
+        if (j >= tokens.Count) return false;
+        var next = tokens[j];
+        if (!prev.IsWord || !next.IsWord) return false;
+        var a = EntityClass(prev.Text);
+        return a != 0 && a == EntityClass(next.Text);
+    }
+
+    private int EntityClass(string w)
+    {
+        if (_systemWords.ContainsKey(w)) return 1;
+        if (Market.SymbolResolver.Coins.ContainsKey(w) && !AmbiguousCoins.Contains(w)) return 2;
+        if (Lexicon.LogNouns.Contains(w)) return 3;
+        if (Lexicon.DiagNouns.Contains(w)) return 4;
+        if (Lexicon.PnlNouns.Contains(w)) return 5;
+        if (Lexicon.BalanceNouns.Contains(w)) return 6;
+        if (Lexicon.StatusStrong.Contains(w)) return 7;
+        if (Lexicon.PositionNouns.Contains(w)) return 8;
+        if (Lexicon.TradeNouns.Contains(w)) return 9;
+        if (Lexicon.WeekdayNames.Contains(w)) return 10;
+        return 0;
+    }
+
+    /// <summary>Reads clauses and resolves elliptic continuations ("stop alpha now, and bravo too", "… and tp at 48k").</summary>
+    private List<Clause> ReadClauses(List<Token> tokens)
+    {
+        var clauses = new List<Clause>(4);
+        foreach (var (segment, question) in Split(tokens))
+        {
+            var c = Analyze(segment, question);
+            if (c.Intent == Intent.Unknown && clauses.Count > 0 && clauses[^1] is { Intent: not (Intent.Unknown or Intent.Chat or Intent.Nothing or Intent.Clarify) } prev)
+            {
+                if (Continues(prev, c))
+                {
+                    var head = prev.Tokens[prev.Head] is { IsWord: true } h ? h.Text : "";
+                    var withHead = new List<Token>(c.Tokens.Count + 1) { Token.Word(SyntheticHead(prev.Intent, head)) };
+                    withHead.AddRange(c.Tokens);
+                    var again = Analyze(withHead, question);
+                    if (again.Intent == prev.Intent || again.Intent is Intent.Clarify) { clauses.Add(again); continue; }
+                }
+                if (IsIgnorable(c)) continue;
+                if (HasModifiers(c))
+                {
+                    var joined = new List<Token>(prev.Tokens.Count + c.Tokens.Count + 1);
+                    joined.AddRange(prev.Tokens);
+                    joined.Add(Token.Word("and"));
+                    joined.AddRange(c.Tokens);
+                    var merged = Analyze(joined, prev.QuestionMark || question);
+                    if (merged.Intent == prev.Intent || merged.Intent == Intent.Clarify) { clauses[^1] = merged; continue; }
+                }
+            }
+            if (c.BareEntity) c.Intent = c.Systems.Count > 0 ? Intent.Status : Intent.Price;
+            else if (c.Intent == Intent.Unknown && IsIgnorable(c) && clauses.Count > 0) continue;
+            clauses.Add(c);
+        }
+        return clauses;
+    }
+
+    private static string SyntheticHead(Intent intent, string head) => intent switch
+    {
+        Intent.Order => head is "sell" or "short" or "dump" or "offload" ? "sell" : "buy",
+        Intent.Stop => "stop",
+        Intent.Start => "start",
+        Intent.Restart => "restart",
+        Intent.Status => "status",
+        Intent.Diagnostics => "diagnostics",
+        Intent.Logs => "logs",
+        Intent.Exec => "execute",
+        Intent.Close => "close",
+        Intent.Cancel => "cancel",
+        Intent.OrderList => "orders",
+        Intent.Positions => "positions",
+        Intent.Price => "price",
+        Intent.Pnl => "pnl",
+        Intent.Trades => "trades",
+        _ => head,
+    };
+
+    private static bool Continues(Clause prev, Clause c)
+    {
+        var systemIntent = prev.Intent is Intent.Status or Intent.Diagnostics or Intent.Logs or Intent.Start or Intent.Stop
+            or Intent.Restart or Intent.Exec or Intent.Pnl or Intent.Trades;
+        var symbolIntent = prev.Intent is Intent.Order or Intent.Close or Intent.Cancel or Intent.OrderList or Intent.Positions
+            or Intent.Price or Intent.Trades;
+        return (systemIntent && (c.Systems.Count > 0 || (c.Pronoun is not null && c.Symbols.Count == 0)))
+            || (symbolIntent && c.Symbols.Count > 0);
+    }
+
+    private static bool IsIgnorable(Clause c)
+    {
+        if (c.Systems.Count > 0 || c.Symbols.Count > 0 || c.Unknown.Count > 0) return false;
+        foreach (var t in c.Tokens)
+        {
+            if (t.Kind != TokenKind.Word) return false;
+            if (!Lexicon.Fillers.Contains(t.Text) && !Lexicon.Chit.Contains(t.Text) && !Lexicon.StatusWeak.Contains(t.Text)) return false;
+        }
+        return true;
+    }
+
+    private static bool HasModifiers(Clause c)
+    {
+        foreach (var t in c.Tokens)
+        {
+            if (t.Kind is TokenKind.Number or TokenKind.Time or TokenKind.Quoted) return true;
+            if (t.IsWord && Lexicon.Known.Contains(t.Text) && !Lexicon.Fillers.Contains(t.Text) && !Lexicon.Chit.Contains(t.Text)) return true;
+        }
+        return false;
+    }
+
+    private static bool IsGated(Intent intent) => intent is Intent.Start or Intent.Stop or Intent.Restart or Intent.Exec
+        or Intent.Killswitch or Intent.Resume or Intent.Order or Intent.Close or Intent.Cancel;
+
+    private ParseVerdict Assemble(string input, List<Clause> clauses, ConversationContext context)
+    {
+        var state = new ResolveState(context);
+        var steps = new List<PlanStep>(clauses.Count);
+        string? question = null;
+        string? reason = null;
+        var refused = false;
+        string? notUnderstood = null;
+
+        var killswitch = clauses.FindIndex(c => c.Intent == Intent.Killswitch && !c.Negated && !(c.QuestionForm && !c.Polite));
+        var closeAll = killswitch >= 0 && (clauses[killswitch].HasAny(Lexicon.CloseVerbs) || clauses[killswitch].HasAny("positions", "position")
+            || clauses.Any(c => c.Intent == Intent.Close && (c.AllWord || c.Has("positions")) && c.Symbols.Count == 0 && !c.Negated));
+
+        for (var index = 0; index < clauses.Count; index++)
+        {
+            var c = clauses[index];
+            if (killswitch >= 0 && index != killswitch && IsAbsorbedByKillswitch(c)) continue;
+            switch (c.Intent)
+            {
+                case Intent.Chat:
+                    continue;
+                case Intent.Unknown:
+                    notUnderstood ??= c.ToString();
+                    continue;
+                case Intent.Nothing:
+                    reason ??= c.Reason;
+                    refused |= c.Negated || c.QuestionForm;
+                    continue;
+                case Intent.Clarify:
+                    question ??= c.Question;
+                    continue;
+            }
+            var gated = IsGated(c.Intent);
+            if (c.Negated && c.Intent != Intent.ReportCancel && (gated || !c.QuestionForm))
+            {
+                refused = true;
+                reason ??= "That reads as a negation (\"don't …\"), so there is nothing to do.";
+                continue;
+            }
+            if (gated && c.QuestionForm && !c.Polite)
+            {
+                refused = true;
+                reason ??= $"That's a question, not an instruction, so I did nothing. To do it, say it directly (e.g. \"{Example(c)}\").";
+                continue;
+            }
+            if (gated && c.Intent != Intent.Order && c.Index(Lexicon.ConditionalWords) is var cond and >= 0 && c.WordAt(cond) is not "after" and not "before")
+            {
+                question ??= "I can't act on a condition (\"if …\") for that. Check first, then tell me what to do.";
+                continue;
+            }
+            var before = steps.Count;
+            var q = c.Intent == Intent.Killswitch
+                ? AddStep(steps, new SystemKillswitchArgs(closeAll))
+                : Build(c, state, steps);
+            if (q is not null) { question ??= q; continue; }
+            state.Remember(c, steps, before);
+        }
+
+        if (question is not null) return new(Plan.Clarification(input, question), false);
+        var anyGated = steps.Any(s => s.Gated);
+        if (anyGated && refused)
+            return new(Plan.Clarification(input, "Part of that message is a negation or a question, so I'm not sure what you want done. Please send just the instruction."), false);
+        if (anyGated && notUnderstood is not null)
+            return new(Plan.Clarification(input, $"I understood part of that, but not \"{notUnderstood}\". Please rephrase so I don't act on half a message."), false);
+        if (steps.Count == 0)
+            return new(Plan.Nothing(input, reason ?? "I didn't find an instruction I can act on in that. Try /help to see what I can do."), refused);
+        return new(Plan.Of(input, steps), false);
+    }
+
+    private static string? AddStep(List<PlanStep> steps, ActionArgs args)
+    {
+        steps.Add(new PlanStep(args));
+        return null;
+    }
+
+    private static bool IsAbsorbedByKillswitch(Clause c) => c.Intent switch
+    {
+        Intent.Stop => c.Systems.Count == 0 && c.Pronoun is null,
+        Intent.Cancel => c.Symbols.Count == 0,
+        Intent.Close => c.Symbols.Count == 0 && c.Pronoun is null,
+        _ => false,
+    };
+
+    private static string Example(Clause c)
+    {
+        var words = c.Tokens.Where(t => !(t.IsWord && (Lexicon.QuestionStarts.Contains(t.Text) || t.Text is "i" or "we" or "you" or "canyou" or "cani" or "to" or "how")))
+            .Select(t => t.ToString());
+        return string.Join(' ', words);
+    }
+
+    private static string JoinList(IReadOnlyList<string> items, string conjunction) => items.Count switch
+    {
+        0 => "",
+        1 => items[0],
+        _ => string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1],
+    };
+}
+
+/// <summary>The offline parser's plan, and whether the message was deliberately not taken as a command.</summary>
+internal readonly record struct ParseVerdict(Plan Plan, bool Refused);
