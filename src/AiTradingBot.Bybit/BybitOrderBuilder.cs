@@ -14,7 +14,7 @@ namespace AiTradingBot.Bybit;
 /// </summary>
 public static partial class BybitOrderBuilder
 {
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,36}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,36}\z", RegexOptions.CultureInvariant)]
     private static partial Regex OrderLinkIdPattern();
 
     /// <summary>Whether a client order id is a valid Bybit <c>orderLinkId</c> (1–36 of letters, digits, '-' and '_').</summary>

@@ -104,6 +104,8 @@ public sealed class BybitOrderBuilderTests
     [Theory]
     [InlineData("alpha:manual:1700000000", "not a valid Bybit orderLinkId")]
     [InlineData("", "not a valid Bybit orderLinkId")]
+    [InlineData("alpha-manual-1\n", "not a valid Bybit orderLinkId")]
+    [InlineData("alpha manual 1", "not a valid Bybit orderLinkId")]
     [InlineData("a-very-long-client-order-id-that-exceeds-36", "not a valid Bybit orderLinkId")]
     public void Client_order_ids_Bybit_would_refuse_are_refused(string id, string expected) =>
         Assert.Contains(expected, BybitOrderBuilder.Validate(Order(id: id), Btc));
