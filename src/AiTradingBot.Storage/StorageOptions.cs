@@ -15,6 +15,9 @@ public sealed class StorageOptions
     [Required(AllowEmptyStrings = false)]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>Keep nothing on disk (the <c>parse</c> verb, tests): without PostgreSQL no embedded database is registered.</summary>
+    public bool Ephemeral { get; set; }
+
     /// <summary>Apply pending migrations when the host starts (the <c>migrate</c> verb applies them explicitly).</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

@@ -19,6 +19,7 @@ public static class StorageServiceCollectionExtensions
     /// <c>Storage:DataDirectory</c>; a pooled <see cref="TradingDbContext"/> factory; <see cref="IFillStore"/>,
     /// <see cref="IAuditLog"/> and <see cref="IOrderJournal"/> (replacing in-process defaults); the
     /// <see cref="DatabaseMigrator"/> for the <c>migrate</c> verb; and migration at start when <c>Storage:MigrateOnStart</c>.
+    /// With <c>Storage:Ephemeral</c> and no PostgreSQL it registers nothing, leaving the in-process defaults.
     /// </summary>
     public static IServiceCollection AddAiTradingBotStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +27,8 @@ public static class StorageServiceCollectionExtensions
         var postgres = configuration.GetConnectionString(ConnectionStringName);
         // Parse now: a malformed connection string stops the host at composition with a message free of its content.
         if (!string.IsNullOrWhiteSpace(postgres)) StorageTarget.ForPostgres(postgres);
+        // Ephemeral runs keep no files: the core's in-process stores stay.
+        else if (configuration.GetValue<bool>($"{StorageOptions.Section}:{nameof(StorageOptions.Ephemeral)}")) return services;
 
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.Section))
@@ -50,6 +53,9 @@ public static class StorageServiceCollectionExtensions
     public static string DescribeStorage(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionStringName))
+            && configuration.GetValue<bool>($"{StorageOptions.Section}:{nameof(StorageOptions.Ephemeral)}"))
+            return "in memory (Storage:Ephemeral)";
         var dataDirectory = configuration.GetSection(StorageOptions.Section)[nameof(StorageOptions.DataDirectory)];
         return StorageTarget.Resolve(configuration.GetConnectionString(ConnectionStringName),
             string.IsNullOrWhiteSpace(dataDirectory) ? new StorageOptions().DataDirectory : dataDirectory).Description;

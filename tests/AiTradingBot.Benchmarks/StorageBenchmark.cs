@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Trading;
+using AiTradingBot.Storage;
+using AiTradingBot.Storage.Migrations;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AiTradingBot.Benchmarks;
+
+/// <summary>
+/// Fills ingestion into PostgreSQL through <see cref="DatabaseFillStore"/> (dedupe, PnL, positions, one transaction
+/// per batch) against the ceiling: one plain binary COPY of the same rows into a bare table, in the same run.
+/// Args: [connection string] [events] [batch size]; the connection string defaults to ATB_TEST_POSTGRES.
+/// A fresh database is created on that server and dropped afterwards.
+/// </summary>
+public sealed class StorageBenchmark : IBenchmark
+{
+    private const int Bots = 20;
+    private const int Symbols = 10;
+    private const int RedeliveredPerBatch = 20;
+
+    /// <inheritdoc />
+    public string Name => "storage";
+
+    /// <inheritdoc />
+    public string Description => "PostgreSQL fills ingestion with dedupe (fills/s) vs a plain binary COPY of the same rows";
+
+    /// <inheritdoc />
+    public async Task<object> RunAsync(string[] args, CancellationToken ct)
+    {
+        var admin = args.Length > 0 && args[0].Contains('=') ? args[0] : Environment.GetEnvironmentVariable("ATB_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(admin))
+            return new { error = "No PostgreSQL: pass a connection string or set ATB_TEST_POSTGRES (scripts/servers/postgres.sh start writes it)." };
+        var events = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+        var batchSize = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
+
+        var name = "atb_bench_" + Guid.NewGuid().ToString("N")[..12];
+        await ExecuteAsync(admin, $"CREATE DATABASE {name}", ct);
+        try
+        {
+            return await RunOnAsync(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString, events, batchSize, ct);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)", CancellationToken.None);
+        }
+    }
+
+    private static async Task<object> RunOnAsync(string connectionString, int events, int batchSize, CancellationToken ct)
+    {
+        await using var database = new StorageDatabase(StorageTarget.ForPostgres(connectionString));
+        var migrator = new DatabaseMigrator(database, TimeProvider.System);
+        await migrator.MigrateAsync(ct);
+        var store = new DatabaseFillStore(database, new StorageReadiness(migrator, Options.Create(new StorageOptions())),
+            database.CreateContextFactory(), TimeProvider.System);
+
+        // Warm-up (JIT, pools, plans) on executions outside the measured set.
+        foreach (var chunk in Generate("w", 3 * batchSize).Chunk(batchSize)) await store.IngestAsync(chunk, ct);
+
+        var stream = Generate("e", events);
+        var batches = stream.Chunk(batchSize).ToList();
+        var offered = 0;
+        var stored = new List<Fill>(events);
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < batches.Count; i++)
+        {
+            // Each batch also redelivers the tail of the previous one, as a reconnecting execution stream does.
+            var batch = i == 0 ? batches[i] : batches[i - 1][^Math.Min(RedeliveredPerBatch, batches[i - 1].Length)..].Concat(batches[i]).ToArray();
+            offered += batch.Length;
+            stored.AddRange((await store.IngestAsync(batch, ct)).NewFills);
+        }
+        sw.Stop();
+        var ingestSeconds = sw.Elapsed.TotalSeconds;
+
+        // A replay of already stored executions: the pure dedupe path.
+        var replay = stream.Take(Math.Min(10 * batchSize, events)).Chunk(batchSize).ToList();
+        sw.Restart();
+        foreach (var chunk in replay) await store.IngestAsync(chunk, ct);
+        sw.Stop();
+        var replaySeconds = sw.Elapsed.TotalSeconds;
+
+        // The ceiling: the same rows, one binary COPY into a table with no constraints or indexes.
+        await ExecuteAsync(connectionString, """
+            CREATE TABLE public.bench_copy (exec_id text, order_id text, client_order_id text, bot_id text, symbol text, category text,
+                side text, price numeric, qty numeric, fee numeric, fee_currency text, exec_time timestamptz, realized_pnl numeric,
+                closing boolean, close_reason text, ingested_at timestamptz)
+            """, ct);
+        await CopyAsync(connectionString, stored.Take(3 * batchSize).ToList(), ct); // warm-up
+        await ExecuteAsync(connectionString, "TRUNCATE public.bench_copy", ct);
+        sw.Restart();
+        await CopyAsync(connectionString, stored, ct);
+        sw.Stop();
+        var copySeconds = sw.Elapsed.TotalSeconds;
+
+        var fillsPerSecond = stored.Count / ingestSeconds;
+        var copyPerSecond = stored.Count / copySeconds;
+        var ratio = fillsPerSecond / copyPerSecond;
+        var settings = await SettingsAsync(connectionString, ct);
+        return new
+        {
+            events = offered,
+            redelivered = offered - stored.Count,
+            storedFills = stored.Count,
+            batchSize,
+            ingestSeconds = Math.Round(ingestSeconds, 3),
+            fillsPerSecond = Math.Round(fillsPerSecond),
+            eventsPerSecond = Math.Round(offered / ingestSeconds),
+            replayDuplicatesPerSecond = Math.Round(replay.Sum(c => c.Length) / replaySeconds),
+            copyRows = stored.Count,
+            copySeconds = Math.Round(copySeconds, 3),
+            copyRowsPerSecond = Math.Round(copyPerSecond),
+            ratioToCopy = Math.Round(ratio, 3),
+            targets = new { fillsPerSecond = 20_000, ratioToCopy = 0.5 },
+            meetsTargets = fillsPerSecond >= 20_000 && ratio >= 0.5,
+            server = settings,
+        };
+    }
+
+    /// <summary>Executions for 20 bots × 10 symbols whose sides alternate in runs, so positions open, close and flip.</summary>
+    private static List<ExecutionReport> Generate(string prefix, int count)
+    {
+        var rng = new Random(42);
+        var t0 = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var list = new List<ExecutionReport>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var bot = $"bot{i % Bots:00}";
+            var symbol = $"SYM{i / Bots % Symbols}USDT";
+            var side = rng.Next(3) == 0 ? OrderSide.Sell : (i / 50 % 2 == 0 ? OrderSide.Buy : OrderSide.Sell);
+            var price = Math.Round(100m + (decimal)rng.NextDouble() * 10m, 2);
+            var qty = Math.Round(0.001m + (decimal)rng.NextDouble(), 3);
+            list.Add(new ExecutionReport($"{prefix}-{i:0000000}", $"ord-{i / 3}", $"{bot}-bench-{i / 3}", bot, symbol, OrderCategory.Linear,
+                side, price, qty, Math.Round(price * qty * 0.00055m, 8), "USDT", t0.AddMilliseconds(i * 37)));
+        }
+        return list;
+    }
+
+    private static async Task CopyAsync(string connectionString, List<Fill> fills, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var now = DateTimeOffset.UtcNow;
+        await using (var copy = await conn.BeginBinaryImportAsync(
+            "COPY public.bench_copy (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency, " +
+            "exec_time, realized_pnl, closing, close_reason, ingested_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var f in fills)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(f.ExecId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.OrderId, NpgsqlDbType.Text, ct);
+                if (f.ClientOrderId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.ClientOrderId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.BotId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Symbol, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Category.ToString(), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Side.ToString(), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Price, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(f.Qty, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(f.Fee, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync("USDT", NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.ExecTime, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(f.RealizedPnl, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(f.Closing, NpgsqlDbType.Boolean, ct);
+                if (f.CloseReason is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.CloseReason, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    private static async Task<object> SettingsAsync(string connectionString, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand("SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit')", conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return new { version = r.GetString(0), fsync = r.GetString(1), synchronousCommit = r.GetString(2) };
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
