@@ -288,8 +288,20 @@ public sealed partial class DockerEngineClient : IDisposable
         var c = CheckReference(container);
         CheckArgv(argv);
         var operation = $"run '{argv[0]}' in container '{c}'";
-        var created = await SendJsonAsync<IdResponse>(HttpMethod.Post, $"/containers/{Esc(c)}/exec", new ExecCreateRequest(argv), operation, c,
-            RequestTimeout, ct).ConfigureAwait(false);
+        IdResponse? created;
+        try
+        {
+            created = await SendJsonAsync<IdResponse>(HttpMethod.Post, $"/containers/{Esc(c)}/exec", new ExecCreateRequest(argv), operation, c,
+                RequestTimeout, ct).ConfigureAwait(false);
+        }
+        catch (ContainerRuntimeConflictException)
+        {
+            // Docker says 409 "is not running", Podman 500 "container state improper": tell the user the same thing for both.
+            if (await InspectAsync(c, ct).ConfigureAwait(false) is { Running: false } stopped)
+                throw new ContainerRuntimeConflictException(409,
+                    $"Container '{c}' is not running (state: {stopped.State}), so '{argv[0]}' cannot run in it. Start it first.");
+            throw;
+        }
         if (string.IsNullOrEmpty(created?.Id))
             throw new ContainerRuntimeException($"Docker at {Endpoint} did not return an exec id when asked to {operation}.");
         var execId = created.Id;
