@@ -69,7 +69,7 @@ internal static class Lexicon
         "it", "its", "them", "their", "they", "those", "these", "same", "instead", "either", "neither", "both", "whether",
         "if", "when", "once", "unless", "whenever", "get", "got", "give", "gimme", "lemme", "show", "display", "list",
         "again", "anymore", "nomore", "keep", "keeps", "kept", "seems", "causing", "issues", "problems", "problem", "issue",
-        "error", "errors", "hanging", "dying", "crashing", "looping", "spamming", "wrong", "bad", "please", "thx");
+        "error", "errors", "time", "hanging", "dying", "crashing", "looping", "spamming", "wrong", "bad", "please", "thx");
 
     public static readonly FrozenSet<string> Negations = Set("not", "never", "nomore", "neither", "nor", "without", "avoid", "refrain", "dont");
 

@@ -315,7 +315,7 @@ public sealed partial class OfflineParser
             Set(c, Intent.Exec, x);
             return true;
         }
-        if (w is "execute" or "exec")
+        if (w is "execute" or "exec" || (w == "run" && x == first && c.Systems.Count > 0 && c.Unknown.Count > 0 && FirstReadOnlyNoun(c) < 0))
         {
             Set(c, Intent.Exec, x);
             return true;

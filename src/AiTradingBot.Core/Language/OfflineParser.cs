@@ -284,8 +284,7 @@ public sealed partial class OfflineParser : IInterpreter
             or Intent.Restart or Intent.Exec or Intent.Pnl or Intent.Trades;
         var symbolIntent = prev.Intent is Intent.Order or Intent.Close or Intent.Cancel or Intent.OrderList or Intent.Positions
             or Intent.Price or Intent.Trades;
-        return (systemIntent && (c.Systems.Count > 0 || (c.Pronoun is not null && c.Symbols.Count == 0)))
-            || (symbolIntent && c.Symbols.Count > 0);
+        return (systemIntent && c.Systems.Count > 0) || (symbolIntent && c.Symbols.Count > 0);
     }
 
     private static bool IsIgnorable(Clause c)
@@ -321,6 +320,7 @@ public sealed partial class OfflineParser : IInterpreter
         var refused = false;
         string? notUnderstood = null;
 
+        ShareForward(clauses);
         var killswitch = clauses.FindIndex(c => c.Intent == Intent.Killswitch && !c.Negated && !(c.QuestionForm && !c.Polite));
         var closeAll = killswitch >= 0 && (clauses[killswitch].HasAny(Lexicon.CloseVerbs) || clauses[killswitch].HasAny("positions", "position")
             || clauses.Any(c => c.Intent == Intent.Close && (c.AllWord || c.Has("positions")) && c.Symbols.Count == 0 && !c.Negated));
@@ -379,6 +379,19 @@ public sealed partial class OfflineParser : IInterpreter
         if (steps.Count == 0)
             return new(Plan.Nothing(input, reason ?? "I didn't find an instruction I can act on in that. Try /help to see what I can do."), refused);
         return new(Plan.Of(input, steps), false);
+    }
+
+    /// <summary>"show me the logs and status of alpha": a read-only clause without a system takes the next clause's.</summary>
+    private static void ShareForward(List<Clause> clauses)
+    {
+        for (var i = clauses.Count - 2; i >= 0; i--)
+        {
+            var c = clauses[i];
+            var next = clauses[i + 1];
+            if (c.Intent is Intent.Logs or Intent.Status or Intent.Diagnostics && next.Intent is Intent.Logs or Intent.Status or Intent.Diagnostics
+                && c.Systems.Count == 0 && c.Pronoun is null && !c.AllWord && c.Unknown.Count == 0 && next.Systems.Count > 0)
+                c.Systems.AddRange(next.Systems);
+        }
     }
 
     private static string? AddStep(List<PlanStep> steps, ActionArgs args)

@@ -76,7 +76,7 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         ("i would like to", "please"), ("i want to", "please"), ("i need to", "please"), ("let us", "please"),
         ("can you", "canyou"), ("could you", "canyou"), ("will you", "canyou"), ("would you please", "canyou please"),
         ("would you kindly", "canyou please"), ("would you mind", "canyou please"), ("can you please", "canyou please"),
-        ("could you please", "canyou please"), ("time to", "please"),
+        ("could you please", "canyou please"),
         ("should i", "shouldi"), ("should we", "shouldi"), ("shall i", "shouldi"), ("shall we", "shouldi"),
         ("ought i", "shouldi"), ("can i", "cani"), ("could i", "cani"), ("may i", "cani"), ("am i allowed", "cani"),
         ("if i", "ifi"), ("if we", "ifi"), ("if you", "ifi"), ("when i", "ifi"), ("were i", "ifi"), ("had i", "ifi"),
