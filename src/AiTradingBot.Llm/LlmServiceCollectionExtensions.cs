@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using AiTradingBot.Core.Execution;
 using AiTradingBot.Core.Language;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Systems;
@@ -55,8 +56,11 @@ public static class LlmServiceCollectionExtensions
             var memory = sp.GetService<IKeyValueStore>() is { } store
                 ? new ConversationMemory(store, options, time, sp.GetRequiredService<ILogger<ConversationMemory>>())
                 : null;
+            // Read-only tools run in the turn through the core executor when the host has one (never gated steps).
+            var runner = sp.GetService<IReadOnlyToolRunner>()
+                ?? (sp.GetService<PlanExecutor>() is { } executor ? new CoreReadOnlyToolRunner(executor, time) : null);
             return new LlmInterpreter(sp.GetRequiredService<IChatClient>(), sp.GetRequiredService<ToolSet>(), sp.GetRequiredService<PromptLibrary>(),
-                options, memory, sp.GetService<IReadOnlyToolRunner>(), time, sp.GetRequiredService<ILogger<LlmInterpreter>>());
+                options, memory, runner, time, sp.GetRequiredService<ILogger<LlmInterpreter>>());
         });
         services.TryAddSingleton<ILanguageModelInterpreter>(sp => sp.GetRequiredService<LlmInterpreter>());
         return services;

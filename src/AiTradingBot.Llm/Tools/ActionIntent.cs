@@ -15,15 +15,15 @@ public static class ActionIntent
 
     private static readonly FrozenDictionary<string, Regex> Patterns = new Dictionary<string, Regex>
     {
-        ["system.start"] = Words("start|starts|deploy|launch|boot|spin up|bring up|bring back|turn on|switch on|up again|online"),
-        ["system.stop"] = Words("stop|terminate|kill|shut down|shutdown|shut off|turn off|switch off|halt|pause|take down|bring down|offline|disable"),
-        ["system.restart"] = Words("restart|reboot|bounce|relaunch|recycle|cycle|reload"),
-        ["system.exec"] = Words("exec|execute|run|command|health ?check"),
-        ["system.killswitch"] = Words("killswitch|kill switch|kill-switch|panic|emergency|stop everything|stop all trading|halt everything|halt all|shut everything down|nuke"),
-        ["trading.resume"] = Words("resume|unhalt|un-halt|re-enable|reenable|continue trading|restart trading|back to trading"),
-        ["order.place"] = Words("buy|sell|long|short|order|purchase|ape|enter|bid|offer|open (a |an )?(long|short|position)|market|limit"),
-        ["order.cancel"] = Words("cancel|pull|revoke|withdraw|delete|remove"),
-        ["position.close"] = Words("close|exit|flatten|liquidate|take profit|get out|dump|reduce|cut"),
+        ["system.start"] = Words("start|starts|deploy|launch|boot|activate|enable|unpause|resume|spawn|initiate|re-?enable|restore|revive|spin up|bring up|bring back|turn on|switch on|power on|fire up|wake up|back up|online"),
+        ["system.stop"] = Words("stop|halt|terminate|kill|pause|suspend|disable|deactivate|quit|end|shut ?down|shut off|turn off|switch off|power off|take down|bring down|offline"),
+        ["system.restart"] = Words("restart|reboot|bounce|cycle|recycle|reload|relaunch|redeploy|reset|kick|rerun|refresh"),
+        ["system.exec"] = Words("run|execute|exec|perform|trigger|invoke|fire|command|health ?check"),
+        ["system.killswitch"] = Words("killswitch|kill switch|kill-switch|panic|emergency|stop everything|stop all trading|halt everything|halt all|shut everything down"),
+        ["trading.resume"] = Words("resume|unhalt|un-halt|unfreeze|re-?enable|continue trading|restart trading|back to trading"),
+        ["order.place"] = Words("buy|purchase|long|acquire|accumulate|bid|sell|short|dump|offload|order|ape|enter|open (a |an )?(long|short|position)|market|limit"),
+        ["order.cancel"] = Words("cancel|cancell|revoke|withdraw|pull|remove|delete|clear|kill|drop|scrap|nuke"),
+        ["position.close"] = Words("close|flatten|exit|liquidate|unwind|square|reduce|trim|cut|take profit|get out|dump|sell"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static Regex Words(string alternatives) => new($@"\b({alternatives})\b", Options);

@@ -18,7 +18,7 @@ public sealed class ToolCallReader(ToolSet tools)
     public ToolCallOutcome Read(FunctionCallContent call)
     {
         if (call.Exception is not null)
-            return ToolCallOutcome.Fail($"the arguments of {Safe(call.Name)} were not valid JSON ({call.Exception.Message})");
+            return ToolCallOutcome.Fail($"the arguments of {Safe(call.Name)} were not valid JSON ({call.Exception.GetBaseException().Message})");
         JsonElement args;
         try
         {
