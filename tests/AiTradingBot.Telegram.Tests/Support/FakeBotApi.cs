@@ -20,6 +20,9 @@ public sealed class FakeBotApi : HttpMessageHandler
     /// <summary>Scripted answers per method, used in order; when empty the default answer is given.</summary>
     public ConcurrentDictionary<string, ConcurrentQueue<Func<HttpResponseMessage>>> Script { get; } = new();
 
+    /// <summary>Answers a call before the script when it returns a response (e.g. getUpdates honouring the offset).</summary>
+    public Func<string, JsonObject?, HttpResponseMessage?>? Responder { get; set; }
+
     /// <summary>Queues an answer for a method.</summary>
     public void Enqueue(string method, Func<HttpResponseMessage> answer) => Script.GetOrAdd(method, _ => new()).Enqueue(answer);
 
@@ -45,6 +48,7 @@ public sealed class FakeBotApi : HttpMessageHandler
         if (request.Content is { } content && content.Headers.ContentType?.MediaType == "application/json")
             body = JsonNode.Parse(await content.ReadAsStringAsync(ct))?.AsObject();
         Calls.Enqueue((method, body, url));
+        if (Responder?.Invoke(method, body) is { } custom) return custom;
         if (Script.TryGetValue(method, out var queue) && queue.TryDequeue(out var answer)) return answer();
         return method switch
         {
