@@ -13,7 +13,7 @@ namespace AiTradingBot.Redis;
 /// <see cref="RedisConnectionException"/>; a cancelled or timed-out caller's reply is still read and discarded so the
 /// replies behind it stay matched.
 /// </summary>
-public sealed class RedisConnection : IAsyncDisposable
+public sealed class RedisConnection : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -277,4 +277,7 @@ public sealed class RedisConnection : IAsyncDisposable
         await _timeoutTimer.DisposeAsync().ConfigureAwait(false);
         if (session is not null) await session.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Synchronous disposal for containers disposed synchronously; closing sockets does not block for long.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -9,7 +9,7 @@ namespace AiTradingBot.Redis;
 /// Pub/sub receiver on its own connection (a subscribed connection can run no other commands). It stays connected
 /// in the background and, after a drop, reconnects with backoff and subscribes every channel again.
 /// </summary>
-public sealed class RedisSubscriber : IAsyncDisposable
+public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
 {
     private readonly RedisConnection _connection;
     private readonly ILogger _logger;
@@ -181,4 +181,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
         if (_keeper is not null) await _keeper.ConfigureAwait(false);
         _stop.Dispose();
     }
+
+    /// <summary>Synchronous disposal for containers disposed synchronously; closing sockets does not block for long.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
