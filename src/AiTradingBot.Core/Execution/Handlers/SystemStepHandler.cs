@@ -24,6 +24,7 @@ public sealed class SystemStepHandler(
     TradingHalt halt,
     NotificationHub notifications,
     TimeProvider time,
+    IKeyValueStore store,
     IOptions<AssistantOptions> options) : IStepHandler
 {
     /// <inheritdoc />
@@ -35,15 +36,19 @@ public sealed class SystemStepHandler(
 
     private TimeSpan StopTimeout => TimeSpan.FromSeconds(options.Value.StopTimeoutSeconds);
 
+    /// <summary>Marks a state change as the assistant's own, so the watcher does not report it as unexpected.</summary>
+    private Task ExpectAsync(string container, CancellationToken ct) =>
+        store.SetAsync($"watch:expected:{container}", "1", StopTimeout + TimeSpan.FromMinutes(2), ct);
+
     /// <inheritdoc />
     public async Task<StepResult> ExecuteAsync(ActionArgs args, StepContext context, CancellationToken ct) => args switch
     {
         SystemStatusArgs a => new SystemsReportResult(false, await ReportAsync(a.System, ct).ConfigureAwait(false), runtime.IsDemo),
         SystemDiagnosticsArgs a => new SystemsReportResult(true, await ReportAsync(a.System, ct).ConfigureAwait(false), runtime.IsDemo),
         SystemLogsArgs a => await LogsAsync(a, ct).ConfigureAwait(false),
-        SystemStartArgs a => new ContainerActionsResult("start", await ForEachAsync(a.System, (c, t) => runtime.StartAsync(c, t), ct).ConfigureAwait(false), runtime.IsDemo),
-        SystemStopArgs a => new ContainerActionsResult("stop", await ForEachAsync(a.System, (c, t) => runtime.StopAsync(c, StopTimeout, t), ct).ConfigureAwait(false), runtime.IsDemo),
-        SystemRestartArgs a => new ContainerActionsResult("restart", await ForEachAsync(a.System, (c, t) => runtime.RestartAsync(c, StopTimeout, t), ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemStartArgs a => new ContainerActionsResult("start", await ForEachAsync(a.System, async (c, t) => { await ExpectAsync(c, t).ConfigureAwait(false); return await runtime.StartAsync(c, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemStopArgs a => new ContainerActionsResult("stop", await ForEachAsync(a.System, async (c, t) => { await ExpectAsync(c, t).ConfigureAwait(false); return await runtime.StopAsync(c, StopTimeout, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemRestartArgs a => new ContainerActionsResult("restart", await ForEachAsync(a.System, async (c, t) => { await ExpectAsync(c, t).ConfigureAwait(false); return await runtime.RestartAsync(c, StopTimeout, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
         SystemExecArgs a => await ExecAsync(a, ct).ConfigureAwait(false),
         SystemKillswitchArgs a => await KillswitchAsync(a, context, ct).ConfigureAwait(false),
         TradingResumeArgs => new ResumeResult(await halt.ResumeAsync(ct).ConfigureAwait(false)),
@@ -151,6 +156,7 @@ public sealed class SystemStepHandler(
             var started = Stopwatch.GetTimestamp();
             try
             {
+                await ExpectAsync(s.Container, bounded.Token).ConfigureAwait(false);
                 var r = await runtime.StopAsync(s.Container, StopTimeout, bounded.Token).ConfigureAwait(false);
                 return new ContainerActionOutcome(s.Name, s.Container, r.AlreadyInState ? ContainerOutcome.AlreadyInState : ContainerOutcome.Done, null, r.Elapsed);
             }
