@@ -13,8 +13,9 @@ internal sealed class PendingCommand : TaskCompletionSource<RespValue>
 
     private CancellationTokenRegistration _registration;
 
-    // Continuations run on the thread pool: a caller's code must never run on (and stall) the socket reader.
-    public PendingCommand(string[] args, long startedAt) : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    // Continuations run inline where the command completes: the reader hands replies over in a ReplyBatch on the
+    // thread pool, so callers' code never runs on the socket reader.
+    public PendingCommand(string[] args, long startedAt) : base(TaskCreationOptions.None)
     {
         Args = args;
         StartedAt = startedAt;

@@ -43,16 +43,20 @@ public sealed class RedisClient
     /// </summary>
     public async Task<bool> SetAsync(string key, string value, TimeSpan? expiry = null, SetCondition when = SetCondition.Always, CancellationToken ct = default)
     {
-        var args = new List<string>(6) { "SET", key, value };
+        var conditionArg = when switch { SetCondition.NotExists => "NX", SetCondition.Exists => "XX", _ => null };
+        var size = 3 + (expiry is null ? 0 : 2) + (conditionArg is null ? 0 : 1);
+        var args = new string[size];
+        args[0] = "SET";
+        args[1] = key;
+        args[2] = value;
+        var at = 3;
         if (expiry is { } ttl)
         {
-            var (unit, amount) = ExpiryArgs(ttl, "EX", "PX");
-            args.Add(unit);
-            args.Add(amount);
+            (args[3], args[4]) = ExpiryArgs(ttl, "EX", "PX");
+            at = 5;
         }
-        if (when == SetCondition.NotExists) args.Add("NX");
-        else if (when == SetCondition.Exists) args.Add("XX");
-        var reply = await Connection.ExecuteAsync([.. args], ct).ConfigureAwait(false);
+        if (conditionArg is not null) args[at] = conditionArg;
+        var reply = await Connection.ExecuteAsync(args, ct).ConfigureAwait(false);
         return !reply.IsNull;
     }
 

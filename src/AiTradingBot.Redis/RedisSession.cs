@@ -171,7 +171,16 @@ internal sealed class RedisSession : IAsyncDisposable
                 var result = await pipe.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var reader = new SequenceReader<byte>(buffer);
-                while (RespParser.TryParse(ref reader, out var reply)) Dispatch(reply);
+                ReplyBatch? batch = null;
+                try
+                {
+                    while (RespParser.TryParse(ref reader, out var reply)) Dispatch(reply, ref batch);
+                }
+                finally
+                {
+                    // Replies parsed before a protocol error still reach their callers.
+                    batch?.Dispatch();
+                }
                 pipe.AdvanceTo(reader.Position, buffer.End);
                 if (result.IsCompleted)
                 {
@@ -190,7 +199,7 @@ internal sealed class RedisSession : IAsyncDisposable
         }
     }
 
-    private void Dispatch(in RespValue reply)
+    private void Dispatch(in RespValue reply, ref ReplyBatch? batch)
     {
         if (_pushHandler is not null && IsPush(reply))
         {
@@ -199,7 +208,7 @@ internal sealed class RedisSession : IAsyncDisposable
         }
         if (!_awaitingReply.TryDequeue(out var command))
             throw new RespProtocolException("Received a reply that no command was waiting for.");
-        command.Complete(reply);
+        (batch ??= new ReplyBatch()).Add(command, reply);
     }
 
     // Pub/sub deliveries arrive unasked (RESP2: an array starting with "message"/"pmessage"; RESP3: a push).
@@ -226,21 +235,25 @@ internal sealed class RedisSession : IAsyncDisposable
 
     private void DrainAwaiting()
     {
+        var batch = new ReplyBatch();
         while (_awaitingReply.TryDequeue(out var command))
         {
-            command.Fail(new RedisConnectionException(
+            batch.Add(command, new RedisConnectionException(
                 $"The connection to Redis at {_options.Endpoint} was lost ({_failureReason}) while {command.Name} was in flight; " +
                 "it may or may not have run."));
         }
+        batch.Dispatch();
     }
 
     private void DrainSendQueue()
     {
+        var batch = new ReplyBatch();
         while (_sendQueue.TryDequeue(out var command))
         {
-            command.Fail(new RedisConnectionException(
+            batch.Add(command, new RedisConnectionException(
                 $"The connection to Redis at {_options.Endpoint} was lost ({_failureReason}) before {command.Name} was sent; it did not run."));
         }
+        batch.Dispatch();
     }
 
     private static string Describe(Exception ex) => ex switch
