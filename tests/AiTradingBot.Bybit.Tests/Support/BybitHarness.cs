@@ -28,7 +28,8 @@ public sealed class BybitHarness : IAsyncDisposable
     internal BybitPrivateStream Stream => Services.GetRequiredService<BybitPrivateStream>();
 
     /// <summary>A server and the adapter configured for it; <paramref name="overrides"/> change configuration keys.</summary>
-    public static async Task<BybitHarness> StartAsync(Dictionary<string, string?>? overrides = null, BybitTestServer? server = null)
+    public static async Task<BybitHarness> StartAsync(Dictionary<string, string?>? overrides = null, BybitTestServer? server = null,
+        Action<IServiceCollection, IConfiguration>? fillsPath = null)
     {
         server ??= await BybitTestServer.StartAsync();
         var settings = server.Configuration();
@@ -41,10 +42,14 @@ public sealed class BybitHarness : IAsyncDisposable
         var fills = new InMemoryFills();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        services.AddSingleton<IExecutionSink>(fills);
-        services.AddSingleton<IFillStore>(fills);
+        if (fillsPath is null)
+        {
+            services.AddSingleton<IExecutionSink>(fills);
+            services.AddSingleton<IFillStore>(fills);
+        }
+        else fillsPath(services, configuration); // the real fills path and store
         services.AddAiTradingBotBybit(configuration);
-        return new BybitHarness(server, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), logs, fills);
+        return new BybitHarness(server, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = fillsPath is null }), logs, fills);
     }
 
     /// <summary>Starts the hosted services (private listener, ticker stream) as the host would.</summary>
