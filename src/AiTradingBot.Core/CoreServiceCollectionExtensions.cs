@@ -48,7 +48,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IPositionPublisher, NullPositionPublisher>();
         services.TryAddSingleton<IReportScheduler, KeyValueReportScheduler>();
 
-        // INTERPRETER-REGISTRATION (the offline parser lands separately)
+        services.TryAddSingleton<IInterpreter>(sp => new InterpreterChain(
+            sp.GetRequiredService<SystemRegistry>(), sp.GetService<ILanguageModelInterpreter>(), sp.GetService<ILogger<InterpreterChain>>()));
 
         services.TryAddSingleton<NotificationHub>();
         services.TryAddSingleton<IExecutionSink, FillsPath>();

@@ -76,7 +76,7 @@ public static class ChatVerb
 
     private static string StorageBanner(IServiceProvider services, IConfiguration configuration)
     {
-        var store = services.GetRequiredService<IFillStore>().GetType().Name;
-        return $"{Path.GetFullPath(HostComposition.DataDirectory(configuration))} ({store})";
+        if (services.GetService<AiTradingBot.Storage.StorageTarget>() is { } target) return target.Description;
+        return $"in memory only (Storage:Ephemeral), nothing is kept after exit";
     }
 }

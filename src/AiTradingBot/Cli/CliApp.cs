@@ -20,6 +20,8 @@ public static class CliApp
         root.Add(AskVerb.Create(io));
         root.Add(ChatVerb.Create(io));
         root.Add(RunVerb.Create(io));
+        root.Add(MigrateVerb.Create(io));
+        root.Add(EvalVerb.Create(io));
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);

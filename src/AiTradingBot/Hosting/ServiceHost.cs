@@ -1,4 +1,5 @@
 using AiTradingBot.Core.Ports;
+using AiTradingBot.Telegram;
 
 
 namespace AiTradingBot.Hosting;
@@ -21,7 +22,7 @@ public static class ServiceHost
         var app = builder.Build();
         app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
             Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
-        // TELEGRAM-MAPPING
+        app.MapAiTradingBotTelegram();
         return app;
     }
 }
