@@ -76,6 +76,8 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         if (command.Length == 0) throw new ArgumentException("A command has at least its name.", nameof(command));
+        // Checked here: a null found by the writer loop would break the connection for every caller.
+        foreach (var arg in command) ArgumentNullException.ThrowIfNull(arg, nameof(command));
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (ct.IsCancellationRequested) return Task.FromCanceled<RespValue>(ct);
         var session = _session;

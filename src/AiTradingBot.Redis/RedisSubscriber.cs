@@ -11,6 +11,9 @@ namespace AiTradingBot.Redis;
 /// </summary>
 public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
 {
+    // How often an idle subscriber checks that the server still answers.
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(30);
+
     private readonly RedisConnection _connection;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -120,7 +123,13 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
             {
                 await _connection.ConnectAsync(_stop.Token).ConfigureAwait(false);
                 var session = _connection.CurrentSession;
-                if (session is not null) await session.Closed.WaitAsync(_stop.Token).ConfigureAwait(false);
+                while (session is { IsDead: false })
+                {
+                    var closed = await Task.WhenAny(session.Closed, Task.Delay(KeepAliveInterval, _stop.Token)).ConfigureAwait(false);
+                    if (closed == session.Closed) break;
+                    // A silent peer (half-open TCP) is found by a PING that gets no reply: the timeout drops the session.
+                    await _connection.ExecuteAsync(["PING"], _stop.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
