@@ -71,19 +71,22 @@ public sealed partial class DockerEngineClient : IDisposable
     /// Negotiates the API version: <c>/_ping</c>'s <c>Api-Version</c> header, else <c>/version</c>'s <c>ApiVersion</c>;
     /// uses the lower of the daemon's and ours. Cached after the first success.
     /// </summary>
-    public async Task<DockerApiVersion> NegotiateApiVersionAsync(CancellationToken ct)
+    public Task<DockerApiVersion> NegotiateApiVersionAsync(CancellationToken ct) => NegotiateApiVersionAsync("answer a ping", ct);
+
+    /// <summary>Negotiates on behalf of <paramref name="operation"/>, so a failure names what the user asked for.</summary>
+    private async Task<DockerApiVersion> NegotiateApiVersionAsync(string operation, CancellationToken ct)
     {
         if (_apiVersion is { } known) return known;
         await _negotiation.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (_apiVersion is { } again) return again;
-            var header = await CallAsync(HttpMethod.Get, "/_ping", null, "answer a ping", null, RequestTimeout,
+            var header = await CallAsync(HttpMethod.Get, "/_ping", null, operation, null, RequestTimeout,
                 (r, _) => Task.FromResult(ReadApiVersionHeader(r)), ct, versioned: false).ConfigureAwait(false);
             var server = header;
             if (server is null)
             {
-                var body = await CallAsync(HttpMethod.Get, "/version", null, "report its version", null, RequestTimeout,
+                var body = await CallAsync(HttpMethod.Get, "/version", null, operation, null, RequestTimeout,
                     (r, t) => r.Content.ReadAsStringAsync(t), ct, versioned: false).ConfigureAwait(false);
                 server = ParseVersionBody(body);
             }
@@ -484,7 +487,7 @@ public sealed partial class DockerEngineClient : IDisposable
     private async Task<T> CallAsync<T>(HttpMethod method, string path, string? jsonBody, string operation, string? container, TimeSpan timeout,
         Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct, bool versioned = true)
     {
-        var prefix = versioned ? "/v" + await NegotiateApiVersionAsync(ct).ConfigureAwait(false) : "";
+        var prefix = versioned ? "/v" + await NegotiateApiVersionAsync(operation, ct).ConfigureAwait(false) : "";
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         var started = Stopwatch.GetTimestamp();
@@ -497,7 +500,9 @@ public sealed partial class DockerEngineClient : IDisposable
             if (code is < 200 or > 299 && code != 304)
             {
                 var body = await ReadLimitedAsync(response, cts.Token).ConfigureAwait(false);
-                LogDaemonError(method.Method, path, code, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                // A missing container is an ordinary answer the user sees; other errors deserve the operator's attention.
+                if (code == 404) LogDaemonNotFound(method.Method, path, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                else LogDaemonError(method.Method, path, code, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 throw DockerErrorMapper.FromStatus(code, body, Endpoint, operation, container);
             }
             return await read(response, cts.Token).ConfigureAwait(false);
@@ -609,6 +614,9 @@ public sealed partial class DockerEngineClient : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Docker API {Method} {Path} answered {Status} after {ElapsedMs:0} ms")]
     private partial void LogDaemonError(string method, string path, int status, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Docker API {Method} {Path} answered 404 after {ElapsedMs:0} ms")]
+    private partial void LogDaemonNotFound(string method, string path, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Docker at {Endpoint} unreachable while trying to {Operation}: {Error}")]
     private partial void LogTransportError(string endpoint, string operation, string error);
