@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using System.Threading.Channels;
 using AiTradingBot.Core.Trading;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ internal sealed class BybitPrivateStream(
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
     private static readonly string[] Topics = ["execution", "order", "position", "wallet"];
+    private const int MaxBatch = 500;
     private readonly BybitOptions _options = options.Value;
     private BybitSocket? _socket;
     private int _connections;
@@ -93,13 +95,26 @@ internal sealed class BybitPrivateStream(
             _live = true;
             log.LogInformation("Bybit private stream live ({Environment}), connection {Count}", _options.ParsedEnvironment, Connections);
 
-            while (!ct.IsCancellationRequested)
+            // Reading and storing run apart: under load the store takes everything queued as one batch.
+            var queue = Channel.CreateUnbounded<ExecutionReport>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var storing = StoreAsync(queue.Reader, connection);
+            try
             {
-                using var message = await socket.ReceiveAsync(ct).ConfigureAwait(false)
-                    ?? throw new WebSocketException("Bybit closed the private stream");
-                await HandleAsync(message.RootElement, ct).ConfigureAwait(false);
+                while (!connection.IsCancellationRequested)
+                {
+                    using var message = await socket.ReceiveAsync(connection.Token).ConfigureAwait(false)
+                        ?? throw new WebSocketException("Bybit closed the private stream");
+                    Handle(message.RootElement, queue.Writer);
+                }
             }
-            await pings.ConfigureAwait(false);
+            finally
+            {
+                // What was received is still stored (unless the store failed); the next reconciliation covers the rest.
+                queue.Writer.TryComplete();
+                await storing.ConfigureAwait(false);
+            }
+            ct.ThrowIfCancellationRequested();
+            throw new IOException("storing executions failed");
         }
         finally
         {
@@ -108,14 +123,33 @@ internal sealed class BybitPrivateStream(
         }
     }
 
-    private async Task HandleAsync(JsonElement m, CancellationToken ct)
+    private async Task StoreAsync(ChannelReader<ExecutionReport> queue, CancellationTokenSource connection)
+    {
+        var batch = new List<ExecutionReport>(MaxBatch);
+        try
+        {
+            while (await queue.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (batch.Count < MaxBatch && queue.TryRead(out var e)) batch.Add(e);
+                await delivery.DeliverAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+        catch (Exception e)
+        {
+            // A failing store ends the connection: the reconnect's reconciliation delivers these again.
+            log.LogError("Storing Bybit executions failed: {Reason}; reconnecting to reconcile", e.Message);
+            await connection.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Handle(JsonElement m, ChannelWriter<ExecutionReport> queue)
     {
         switch (m.Str("topic"))
         {
             case "execution":
-                var executions = m.Items("data").Select(e => BybitMapping.ToExecution(e)).OfType<ExecutionReport>().ToList();
-                // A sink failure ends the connection: the reconnect's reconciliation delivers these again.
-                if (executions.Count > 0) await delivery.DeliverAsync(executions, ct).ConfigureAwait(false);
+                foreach (var e in m.Items("data"))
+                    if (BybitMapping.ToExecution(e) is { } execution) queue.TryWrite(execution);
                 break;
             case "order":
                 foreach (var o in m.Items("data"))
