@@ -2,15 +2,12 @@ using System.Net;
 using System.Text;
 using AiTradingBot.Core;
 using AiTradingBot.Core.Audit;
-using AiTradingBot.Core.Language;
-using AiTradingBot.Core.Systems;
 using AiTradingBot.Paper;
 using AiTradingBot.Telegram.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
@@ -49,7 +46,6 @@ public sealed class WebhookIntegrationTests
         builder.Services.AddSingleton<Core.Ports.IKeyValueStore>(store);
         builder.Services.AddSingleton<Core.Ports.IAuditLog>(audit);
         builder.Services.AddAiTradingBotCore(builder.Configuration);
-        builder.Services.TryAddSingleton<IInterpreter>(sp => new InterpreterChain(sp.GetRequiredService<SystemRegistry>()));
         builder.Services.AddAiTradingBotPaper(builder.Configuration);
         builder.Services.AddAiTradingBotTelegram(builder.Configuration);
         await using var app = builder.Build();

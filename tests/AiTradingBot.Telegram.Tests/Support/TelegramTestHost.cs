@@ -1,13 +1,10 @@
 using AiTradingBot.Core;
 using AiTradingBot.Core.InProcess;
-using AiTradingBot.Core.Language;
-using AiTradingBot.Core.Systems;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Paper;
 using AiTradingBot.Telegram.Updates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -57,8 +54,6 @@ public sealed class TelegramTestHost : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(audit);
         builder.Services.AddAiTradingBotCore(builder.Configuration);
-        // Until AddAiTradingBotCore registers the interpreter chain itself (TryAdd: the core's registration wins).
-        builder.Services.TryAddSingleton<IInterpreter>(sp => new InterpreterChain(sp.GetRequiredService<SystemRegistry>()));
         builder.Services.AddAiTradingBotPaper(builder.Configuration);
         builder.Services.AddAiTradingBotTelegram(builder.Configuration);
         var host = builder.Build();
