@@ -74,7 +74,7 @@ public sealed partial class OfflineParser
             {
                 if (i + tail.Length >= tokens.Count) continue;
                 var ok = true;
-                for (var k = 0; k < tail.Length && ok; k++) ok = tokens[i + 1 + k].Is(tail[k]);
+                for (var k = 0; k < tail.Length && ok; k++) ok = tokens[i + 1 + k].Kind is TokenKind.Word or TokenKind.Number && tokens[i + 1 + k].Text == tail[k];
                 if (!ok) continue;
                 name = system;
                 length = tail.Length + 1;
@@ -158,6 +158,11 @@ public sealed partial class OfflineParser
 
         if (ClassifyReport(c)) return;
 
+        if (c.Index("take") is var take and >= 0 && c.Index("off", take) > take && (c.Symbols.Count > 0 || c.HasAny(Lexicon.PositionNouns)))
+        {
+            Set(c, Intent.Close, take);
+            return;
+        }
         var cl = c.Index(Lexicon.CloseVerbs);
         if (cl >= 0 && IsCloseVerb(c, cl))
         {

@@ -17,6 +17,9 @@ public sealed partial class OfflineParser : IInterpreter
     /// <summary>Longer messages are refused rather than parsed.</summary>
     public const int MaxLength = 1000;
 
+    /// <summary>The reason given when the parser itself failed (tests assert it never happens).</summary>
+    internal const string InternalErrorReason = "I couldn't make sense of that message. Try /help.";
+
     private static readonly FrozenSet<string> ChitCore = FrozenSet.ToFrozenSet(
     [
         "hello", "hi", "hey", "yo", "hiya", "howdy", "greetings", "thanks", "cheers", "ok", "okay", "k", "kk", "cool", "nice",
@@ -85,7 +88,7 @@ public sealed partial class OfflineParser : IInterpreter
         catch (Exception)
 #pragma warning restore CA1031
         {
-            return new(Plan.Nothing(input, "I couldn't make sense of that message. Try /help."), Refused: true);
+            return new(Plan.Nothing(input, InternalErrorReason), Refused: true);
         }
     }
 
@@ -234,7 +237,7 @@ public sealed partial class OfflineParser : IInterpreter
             {
                 if (Continues(prev, c))
                 {
-                    var head = prev.Tokens[prev.Head] is { IsWord: true } h ? h.Text : "";
+                    var head = prev.WordAt(prev.Head);
                     var withHead = new List<Token>(c.Tokens.Count + 1) { Token.Word(SyntheticHead(prev.Intent, head)) };
                     withHead.AddRange(c.Tokens);
                     var again = Analyze(withHead, question);
@@ -347,12 +350,14 @@ public sealed partial class OfflineParser : IInterpreter
             var gated = IsGated(c.Intent);
             if (c.Negated && c.Intent != Intent.ReportCancel && (gated || !c.QuestionForm))
             {
+                state.Remember(c, steps, steps.Count);
                 refused = true;
                 reason ??= "That reads as a negation (\"don't …\"), so there is nothing to do.";
                 continue;
             }
             if (gated && c.QuestionForm && !c.Polite)
             {
+                state.Remember(c, steps, steps.Count);
                 refused = true;
                 reason ??= $"That's a question, not an instruction, so I did nothing. To do it, say it directly (e.g. \"{Example(c)}\").";
                 continue;

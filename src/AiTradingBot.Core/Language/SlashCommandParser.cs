@@ -24,6 +24,9 @@ public sealed class SlashCommandParser
         ["killswitch"] = "/killswitch [close] [CONFIRM]",
     }.ToFrozenDictionary();
 
+    /// <summary>The reason given when the parser itself failed (tests assert it never happens).</summary>
+    internal const string InternalErrorReason = "I couldn't read that command. Send /help for the list.";
+
     private readonly SystemRegistry _systems;
     private readonly FrozenDictionary<string, string> _usage;
 
@@ -66,7 +69,7 @@ public sealed class SlashCommandParser
         catch (Exception)
 #pragma warning restore CA1031
         {
-            return Plan.Nothing(input, "I couldn't read that command. Send /help for the list.");
+            return Plan.Nothing(input, InternalErrorReason);
         }
     }
 

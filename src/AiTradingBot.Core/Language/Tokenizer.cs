@@ -50,7 +50,7 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         ("bring back online", "start"), ("bring back up", "start"), ("power cycle", "restart"),
         ("re start", "restart"), ("re boot", "reboot"), ("re deploy", "redeploy"), ("re launch", "relaunch"),
         ("how much", "howmuch"), ("how many", "howmany"), ("trade history", "trades"), ("fill history", "trades"),
-        ("buying power", "balance"), ("win rate", "pnl"), ("no more", "nomore"), ("no longer", "nomore"),
+        ("buying power", "balance"), ("win rate", "pnl"), ("no more", "nomore"), ("no need to", "not"), ("no need for", "not"), ("no reason to", "not"), ("there is no need to", "not"), ("no longer", "nomore"),
         ("any more", "anymore"), ("good idea", "goodidea"), ("bad idea", "goodidea"), ("smart move", "goodidea"),
         ("do you think", "doyouthink"), ("what do you think", "doyouthink"), ("would you recommend", "recommend"),
         ("what can you do", "help"), ("what do you do", "help"), ("how does this work", "help"),
@@ -164,8 +164,9 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
                     if (output.Count > 0 && output[^1].IsNumber) output[^1] = output[^1] with { Flags = output[^1].Flags | NumberFlags.Percent };
                     break;
                 case '-' or '–' or '—' or '|' or '\n':
-                    // A free-standing dash separates like a comma ("alpha - restart").
-                    if (c != '-' || i + 1 >= s.Length || !char.IsAsciiDigit(s[i + 1])) output.Add(Token.Punct(','));
+                    // A free-standing dash separates like a comma ("alpha - restart"); "-n" is a command-line flag.
+                    if (c == '-' && i + 1 < s.Length && char.IsAsciiLetterOrDigit(s[i + 1])) break;
+                    output.Add(Token.Punct(','));
                     break;
             }
             i++;
