@@ -51,18 +51,23 @@ public sealed class TelegramReplyRenderer(IOptions<TelegramOptions> options, Tim
         return new OutgoingReply(MessageChunker.Split(html.Length == 0 ? "Done." : html), null, documents);
     }
 
-    /// <summary>The short text shown by answerCallbackQuery for a press.</summary>
-    public static (string Text, bool Alert) PressAnswer(ReplyKind kind) => kind switch
+    /// <summary>The short text answerCallbackQuery shows for a press (Telegram allows 200 characters).</summary>
+    public static (string Text, bool Alert) PressAnswer(AssistantReply reply)
     {
-        ReplyKind.Done => ("Confirmed", false),
-        ReplyKind.Cancelled => ("Cancelled", false),
-        ReplyKind.Expired => ("Expired: send the command again.", true),
-        ReplyKind.AlreadyHandled => ("Already done.", false),
-        ReplyKind.NotYours => ("Only the person who asked can confirm this.", true),
-        ReplyKind.AccessDenied => ("ACCESS DENIED", true),
-        ReplyKind.Refused => ("Refused.", true),
-        _ => ("Something went wrong; see the message.", false),
-    };
+        var (fallback, alert) = reply.Kind switch
+        {
+            ReplyKind.Done => ("Confirmed", false),
+            ReplyKind.Cancelled => ("Cancelled", false),
+            ReplyKind.Expired => ("Expired: send the command again.", true),
+            ReplyKind.AlreadyHandled => ("Already done.", false),
+            ReplyKind.NotYours => ("Only the person who asked can confirm this.", true),
+            ReplyKind.AccessDenied => ("ACCESS DENIED", true),
+            ReplyKind.Refused => ("Refused.", true),
+            _ => ("Something went wrong; see the message.", false),
+        };
+        var text = reply.Kind is ReplyKind.Done or ReplyKind.Cancelled ? fallback : reply.Messages.FirstOrDefault() ?? fallback;
+        return (text.Length <= 200 ? text : text[..199] + "…", alert);
+    }
 
     // Logs above the threshold: the message keeps a short tail, the whole log goes as a plain-text file.
     private (AssistantReply Shown, IReadOnlyList<OutgoingDocument> Documents) SplitLongLogs(AssistantReply reply)

@@ -98,44 +98,45 @@ public sealed class TelegramUpdateHandler(
 
         var request = new ConfirmationRequest(Channel, ChatIdOf(chatId), principal, data.Value);
         AssistantReply result;
-        if (data.Action == CallbackAction.Confirm)
+        // Admins get "Working…" at once so the spinner stops during a long execution; anyone else is answered
+        // with the core's decision (access denied, read-only) as an alert.
+        var acknowledged = data.Action == CallbackAction.Confirm && principal.Role == UserRole.Admin;
+        if (acknowledged) await AnswerAsync(query.Id, "Working…", false, ct).ConfigureAwait(false);
+        result = data.Action == CallbackAction.Confirm
+            ? await WithTypingAsync(chatId, () => assistant.ConfirmAsync(request, ct), ct).ConfigureAwait(false)
+            : await assistant.CancelAsync(request, ct).ConfigureAwait(false);
+        logger.LogInformation("Button {Action} on {ConfirmationId} by user {UserId} in chat {ChatId}: {Kind}", data.Action, data.Value, principal.UserId, chatId, result.Kind);
+
+        var endsCard = EndsCard(result);
+        if (!acknowledged)
         {
-            // Answer at once so the spinner stops; the card is edited into the result when execution ends.
-            var acknowledged = principal.Role == UserRole.Admin;
-            if (acknowledged) await AnswerAsync(query.Id, "Working…", false, ct).ConfigureAwait(false);
-            result = await WithTypingAsync(chatId, () => assistant.ConfirmAsync(request, ct), ct).ConfigureAwait(false);
-            if (!acknowledged || result.Kind is not (ReplyKind.Done or ReplyKind.Cancelled or ReplyKind.Expired or ReplyKind.Refused or ReplyKind.Error))
-            {
-                var (text, alert) = TelegramReplyRenderer.PressAnswer(result.Kind);
-                if (!acknowledged) await AnswerAsync(query.Id, text, alert, ct).ConfigureAwait(false);
-                else await SendNoteAsync(chatId, result, ct).ConfigureAwait(false);
-            }
-        }
-        else
-        {
-            result = await assistant.CancelAsync(request, ct).ConfigureAwait(false);
-            var (text, alert) = TelegramReplyRenderer.PressAnswer(result.Kind);
+            var (text, alert) = TelegramReplyRenderer.PressAnswer(result);
             await AnswerAsync(query.Id, text, alert, ct).ConfigureAwait(false);
         }
-
-        logger.LogInformation("Button {Action} on {ConfirmationId} by user {UserId} in chat {ChatId}: {Kind}", data.Action, data.Value, principal.UserId, chatId, result.Kind);
-        if (messageId is not { } cardId) return;
-        switch (result.Kind)
+        else if (!endsCard)
         {
-            case ReplyKind.Done or ReplyKind.Cancelled or ReplyKind.Expired or ReplyKind.Refused or ReplyKind.Error:
-                await sender.EditAsync(chatId, cardId, renderer.RenderPressResult(result, principal), ct).ConfigureAwait(false);
-                break;
-            case ReplyKind.AlreadyHandled:
-                await sender.RemoveButtonsAsync(chatId, cardId, ct).ConfigureAwait(false);
-                break;
-            // AccessDenied and NotYours leave the card as it is: its owner may still press.
+            await SendNoteAsync(chatId, result, ct).ConfigureAwait(false);
         }
+
+        if (messageId is not { } cardId) return;
+        if (endsCard) await sender.EditAsync(chatId, cardId, renderer.RenderPressResult(result, principal), ct).ConfigureAwait(false);
+        else if (result.Kind == ReplyKind.AlreadyHandled) await sender.RemoveButtonsAsync(chatId, cardId, ct).ConfigureAwait(false);
+        // Denied, read-only and not-yours presses leave the card alone: its owner may still press.
     }
+
+    // Results that settle the pending plan: executed, cancelled, expired, or refused by risk at confirmation time
+    // (a refusal of the presser's rights carries no plan and settles nothing).
+    private static bool EndsCard(AssistantReply result) => result.Kind switch
+    {
+        ReplyKind.Done or ReplyKind.Cancelled or ReplyKind.Expired or ReplyKind.Error => true,
+        ReplyKind.Refused => result.Plan is not null,
+        _ => false,
+    };
 
     // After "Working…" was shown, a press the core did not execute is explained in the chat.
     private Task SendNoteAsync(long chatId, AssistantReply result, CancellationToken ct)
     {
-        var (text, _) = TelegramReplyRenderer.PressAnswer(result.Kind);
+        var (text, _) = TelegramReplyRenderer.PressAnswer(result);
         return sender.SendAsync(chatId, OutgoingReply.Text(HtmlMarkup.Instance.Escape(text)), false, ct);
     }
 
