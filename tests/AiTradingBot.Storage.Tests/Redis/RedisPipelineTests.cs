@@ -144,6 +144,20 @@ public sealed class RedisPipelineTests
     }
 
     [Fact]
+    public async Task A_peer_that_accepts_but_never_answers_fails_within_the_connect_timeout()
+    {
+        // Not Redis: a loopback listener that completes the TCP handshake and then stays silent.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        await using var connection = new RedisConnection(RedisConnectionOptions.Parse($"127.0.0.1:{port},connectTimeout=500,commandTimeout=5000"));
+        var watch = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<RedisConnectionException>(() => new RedisClient(connection).GetAsync("k", Ct));
+        Assert.Equal($"Redis at 127.0.0.1:{port} is not reachable: no answer within 500 ms. Check ConnectionStrings:Redis.", ex.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task An_unknown_host_gives_a_clear_error()
     {
         await using var connection = new RedisConnection(RedisConnectionOptions.Parse("no-such-host.invalid:6379,connectTimeout=3000"));
