@@ -5,7 +5,7 @@ namespace AiTradingBot.Redis;
 
 /// <summary>
 /// Where and how to connect, parsed from a connection string of the form
-/// <c>host:port[,password=…][,user=…][,defaultDatabase=N][,ssl=true|false][,connectTimeout=ms][,commandTimeout=ms][,name=…]</c>
+/// <c>host:port[,password=…][,user=…][,defaultDatabase=N][,ssl=true|false][,sslCaFile=path][,connectTimeout=ms][,commandTimeout=ms][,name=…]</c>
 /// (port defaults to 6379). <see cref="ToString"/> never shows the password.
 /// </summary>
 public sealed record RedisConnectionOptions
@@ -30,6 +30,9 @@ public sealed record RedisConnectionOptions
 
     /// <summary>Wrap the connection in TLS.</summary>
     public bool Ssl { get; init; }
+
+    /// <summary>PEM file of the CA(s) that sign the server's certificate (a private CA); null trusts the system store.</summary>
+    public string? SslCaFile { get; init; }
 
     /// <summary>How long one connection attempt (TCP, TLS, AUTH, SELECT) may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -57,6 +60,7 @@ public sealed record RedisConnectionOptions
         string? user = null, password = null, name = null;
         int database = 0;
         bool ssl = false;
+        string? sslCaFile = null;
         var connectTimeout = TimeSpan.FromSeconds(5);
         var commandTimeout = TimeSpan.FromSeconds(5);
         foreach (var part in parts)
@@ -78,6 +82,7 @@ public sealed record RedisConnectionOptions
                     database = ParseInt(key, value, source, 0, 1_000_000);
                     break;
                 case "ssl": ssl = ParseBool(key, value, source); break;
+                case "sslcafile": sslCaFile = value.Length == 0 ? null : value; break;
                 case "connecttimeout": connectTimeout = TimeSpan.FromMilliseconds(ParseInt(key, value, source, 1, 600_000)); break;
                 case "commandtimeout":
                 case "synctimeout":
@@ -89,11 +94,12 @@ public sealed record RedisConnectionOptions
                     ParseBool(key, value, source);
                     break;
                 default:
-                    throw new FormatException($"{source} has an unknown option '{key}'. Known: password, user, defaultDatabase, ssl, connectTimeout, commandTimeout, name.");
+                    throw new FormatException($"{source} has an unknown option '{key}'. Known: password, user, defaultDatabase, ssl, sslCaFile, connectTimeout, commandTimeout, name.");
             }
         }
         if (host is null) throw new FormatException($"{source} has no host:port.");
         if (user is not null && password is null) throw new FormatException($"{source} sets user= without password=.");
+        if (sslCaFile is not null && !ssl) throw new FormatException($"{source} sets sslCaFile= without ssl=true.");
         return new RedisConnectionOptions
         {
             Host = host,
@@ -102,6 +108,7 @@ public sealed record RedisConnectionOptions
             Password = password,
             Database = database,
             Ssl = ssl,
+            SslCaFile = sslCaFile,
             ConnectTimeout = connectTimeout,
             CommandTimeout = commandTimeout,
             ClientName = name,

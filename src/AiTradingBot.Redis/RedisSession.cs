@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using AiTradingBot.Redis.Resp;
 
 namespace AiTradingBot.Redis;
@@ -63,7 +64,9 @@ internal sealed class RedisSession : IAsyncDisposable
             if (options.Ssl)
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = options.Host }, ct).ConfigureAwait(false);
+                var tls = new SslClientAuthenticationOptions { TargetHost = options.Host };
+                if (options.SslCaFile is not null) tls.RemoteCertificateValidationCallback = TrustedByCa(options.SslCaFile);
+                await ssl.AuthenticateAsClientAsync(tls, ct).ConfigureAwait(false);
                 stream = ssl;
             }
             var session = new RedisSession(socket, stream, options, pushHandler);
@@ -75,6 +78,22 @@ internal sealed class RedisSession : IAsyncDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    // A private CA: the server's chain must end in one of the file's certificates and the name must match.
+    private static RemoteCertificateValidationCallback TrustedByCa(string caFile)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(caFile);
+        return (_, certificate, _, errors) =>
+        {
+            if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(certificate));
+        };
     }
 
     private void Start()

@@ -21,6 +21,14 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
+    public void Tls_with_a_private_ca_is_parsed()
+    {
+        var o = RedisConnectionOptions.Parse("redis.example:6380,ssl=true,sslCaFile=/etc/atb/redis-ca.pem");
+        Assert.True(o.Ssl);
+        Assert.Equal("/etc/atb/redis-ca.pem", o.SslCaFile);
+    }
+
+    [Fact]
     public void Port_defaults_to_6379_and_ipv6_literals_are_bracketed()
     {
         Assert.Equal(6379, RedisConnectionOptions.Parse("localhost").Port);
@@ -47,6 +55,7 @@ public sealed class RedisConnectionOptionsTests
     [InlineData("h:1,h2:2", "more than one endpoint")]
     [InlineData("h:1,retries=3", "unknown option 'retries'")]
     [InlineData("h:1,user=bot", "user= without password=")]
+    [InlineData("h:1,sslCaFile=/ca.pem", "sslCaFile= without ssl=true")]
     public void Bad_connection_strings_are_rejected_with_the_reason(string text, string expected)
     {
         var ex = Assert.Throws<FormatException>(() => RedisConnectionOptions.Parse(text));

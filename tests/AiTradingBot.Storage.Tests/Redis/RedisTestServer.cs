@@ -35,6 +35,17 @@ internal sealed class RedisTestServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Starts a server that speaks only TLS on its port, with the given PEM certificate and key.</summary>
+    public static async Task<RedisTestServer> StartTlsAsync(string certFile, string keyFile)
+    {
+        var binary = Integration.Require("ATB_TEST_REDIS_SERVER", "A redis-server binary for TLS tests");
+        var server = new RedisTestServer(binary, FreePort());
+        // Later arguments win: the plain port is switched off and the TLS port takes its number.
+        await server.StartProcessAsync("--port", "0", "--tls-port", server.Port.ToString(), "--tls-cert-file", certFile,
+            "--tls-key-file", keyFile, "--tls-ca-cert-file", certFile, "--tls-auth-clients", "no");
+        return server;
+    }
+
     /// <summary>Starts (again) on the same port.</summary>
     public async Task StartProcessAsync(params string[] extraArgs)
     {
