@@ -42,6 +42,7 @@ public static class RedisServiceCollectionExtensions
             services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<RedisNotificationBus>());
 
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        services.AddHostedService<RedisStartupProbe>();
         return services;
     }
 }

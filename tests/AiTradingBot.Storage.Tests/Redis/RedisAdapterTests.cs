@@ -190,6 +190,8 @@ public sealed class RedisAdapterTests
         var services = new ServiceCollection().AddLogging();
         services.AddAiTradingBotRedis(configuration);
         await using var provider = services.BuildServiceProvider();
+        // The start-up probe logs the reason and lets the host start; commands keep failing clearly.
+        foreach (var hosted in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>()) await hosted.StartAsync(Ct);
         var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         Assert.Equal($"Redis at 127.0.0.1:{port} is not reachable: connection refused. Check ConnectionStrings:Redis.", health.Entries["redis"].Description);
