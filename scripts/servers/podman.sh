@@ -56,7 +56,7 @@ build_image() {
   cp /bin/busybox "$tmp/rootfs/bin/"
   for c in sh echo sleep cat ls date true false env printf yes head tail seq; do ln -s busybox "$tmp/rootfs/bin/$c"; done
   tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" .
-  pod import --change 'CMD ["/bin/sh"]' "$tmp/rootfs.tar" "$IMAGE" >/dev/null
+  pod import --quiet --change 'CMD ["/bin/sh"]' "$tmp/rootfs.tar" "$IMAGE" >/dev/null
   rm -rf "$tmp"
 }
 
