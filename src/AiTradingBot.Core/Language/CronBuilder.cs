@@ -13,6 +13,7 @@ internal static class CronBuilder
         question = null;
         int? hour = null, minute = null, defaultHour = null, everyMinutes = null, everyHours = null, everyDays = null, dayOfMonth = null;
         var days = new SortedSet<int>();
+        var hours = new SortedSet<int>();
         var weekdays = false;
         var weekends = false;
         var hourly = false;
@@ -26,8 +27,10 @@ internal static class CronBuilder
             var t = c.Tokens[i];
             if (t.Kind == TokenKind.Time)
             {
-                hour = t.Hour;
-                minute = t.Minute;
+                if (hour is not null && minute is { } m0 && m0 == t.Minute) hours.Add(t.Hour);
+                hour ??= t.Hour;
+                minute ??= t.Minute;
+                hours.Add(hour.Value);
                 continue;
             }
             if (t.IsNumber)
@@ -40,7 +43,8 @@ internal static class CronBuilder
                 if (prev == "every" && t.Has(NumberFlags.Million)) { everyMinutes = (int)Math.Min(t.Raw, 100000); continue; }
                 if (prev == "every" && whole && next is "hours" or "hour" or "h") { everyHours = (int)Math.Min(t.Value, 100000); i++; continue; }
                 if (prev == "every" && whole && next is "days" or "day" or "d") { everyDays = (int)Math.Min(t.Value, 100000); i++; continue; }
-                if (prev is "at" or "around" && whole && t.Value <= 24) { hour = (int)t.Value % 24; minute ??= 0; continue; }
+                if (prev is "at" or "around" && whole && t.Value <= 24) { hour ??= (int)t.Value % 24; minute ??= 0; hours.Add((int)t.Value % 24); continue; }
+                if (prev == "and" && hour is not null && whole && t.Value <= 23 && (minute ?? 0) == 0) { hours.Add((int)t.Value); continue; }
                 continue;
             }
             if (!t.IsWord) continue;
@@ -102,6 +106,7 @@ internal static class CronBuilder
         }
         var hh = hour ?? defaultHour!.Value;
         if (hour is not null && pm && hh < 12) hh += 12;
+        var hourField = hours.Count > 1 && !pm ? string.Join(',', hours) : hh.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var mm = minute ?? 0;
         if (hh is < 0 or > 23 || mm is < 0 or > 59)
         {
@@ -133,7 +138,7 @@ internal static class CronBuilder
         else if (monthly) dom = "1";
         else if (everyDays is > 1 and <= 31) dom = $"*/{everyDays}";
 
-        return $"{mm} {hh} {dom} * {dow}";
+        return $"{mm} {hourField} {dom} * {dow}";
     }
 
     private static int? DayNumber(string w) => w switch

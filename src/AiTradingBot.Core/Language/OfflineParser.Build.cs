@@ -38,7 +38,7 @@ public sealed partial class OfflineParser
             case Intent.Logs:
                 (systems, q) = ResolveSystems(c, s, SystemUse.One, "read the logs of");
                 if (q is not null) return q;
-                var (lines, grep, since, lq) = ReadLogOptions(c);
+                var (lines, grep, since, lq) = ReadLogOptions(c, _systemWords);
                 if (lq is not null) return lq;
                 foreach (var x in systems) steps.Add(new SystemLogsArgs(x, lines, grep, since));
                 return null;
@@ -335,7 +335,7 @@ public sealed partial class OfflineParser
         return period;
     }
 
-    private static (int Lines, string? Grep, string? Since, string? Question) ReadLogOptions(Clause c)
+    private static (int Lines, string? Grep, string? Since, string? Question) ReadLogOptions(Clause c, IReadOnlyDictionary<string, string> systemWords)
     {
         int? lines = null;
         string? grep = null, since = null;
@@ -399,7 +399,8 @@ public sealed partial class OfflineParser
                 case "tracebacks" or "traceback": grep ??= "traceback"; break;
                 case "grep" or "containing" or "matching" or "mentioning" or "filter" or "filtered" or "contain" or "contains" or "mention" or "mentions":
                     var k = i + 1;
-                    while (k < c.Tokens.Count && c.Tokens[k].IsWord && c.Tokens[k].Text is "for" or "by" or "on" or "the" or "word" or "text" or "with") k++;
+                    while (k < c.Tokens.Count && c.Tokens[k].IsWord && (c.Tokens[k].Text is "for" or "by" or "on" or "the" or "word" or "text" or "with" or "of" or "in"
+                               || systemWords.ContainsKey(c.Tokens[k].Text) || Lexicon.LogNouns.Contains(c.Tokens[k].Text) || Lexicon.SystemFillers.Contains(c.Tokens[k].Text))) k++;
                     if (k < c.Tokens.Count && c.Tokens[k].Kind is TokenKind.Word or TokenKind.Number or TokenKind.Quoted)
                     {
                         grep = c.Tokens[k].Kind == TokenKind.Number ? c.Tokens[k].Text : c.Tokens[k].Text;

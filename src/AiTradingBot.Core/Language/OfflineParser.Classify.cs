@@ -163,6 +163,11 @@ public sealed partial class OfflineParser
             Set(c, Intent.Close, take);
             return;
         }
+        if (c.WordAt(c.FirstContent()) == "tp" && c.Symbols.Count > 0 && !c.Tokens.Any(t => t.IsNumber && !t.Has(NumberFlags.Percent)))
+        {
+            Set(c, Intent.Close, c.FirstContent());
+            return;
+        }
         var cl = c.Index(Lexicon.CloseVerbs);
         if (cl >= 0 && IsCloseVerb(c, cl))
         {

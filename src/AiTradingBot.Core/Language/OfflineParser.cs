@@ -254,6 +254,17 @@ public sealed partial class OfflineParser : IInterpreter
                     if (merged.Intent == prev.Intent || merged.Intent == Intent.Clarify) { clauses[^1] = merged; continue; }
                 }
             }
+            // ", stop at 40k" after an order is its stop-loss, not a system stop.
+            if (c.Intent == Intent.Stop && c.Systems.Count == 0 && c.HasNumber() && clauses.Count > 0 && clauses[^1].Intent == Intent.Order)
+            {
+                var order = clauses[^1];
+                var joined = new List<Token>(order.Tokens.Count + c.Tokens.Count + 1);
+                joined.AddRange(order.Tokens);
+                joined.Add(Token.Word("and"));
+                joined.AddRange(c.Tokens);
+                clauses[^1] = Analyze(joined, order.QuestionMark || question);
+                continue;
+            }
             if (c.BareEntity) c.Intent = c.Systems.Count > 0 ? Intent.Status : Intent.Price;
             else if (c.Intent == Intent.Unknown && IsIgnorable(c) && clauses.Count > 0) continue;
             clauses.Add(c);

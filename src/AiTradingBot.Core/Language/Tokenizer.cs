@@ -331,13 +331,20 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         output.Add(Token.Word(w, upper));
     }
 
-    private static void Merge(List<Token> raw, List<Token> output)
+    private void Merge(List<Token> raw, List<Token> output)
     {
         for (var i = 0; i < raw.Count; i++)
         {
             var t = raw[i];
             if (t.IsWord)
             {
+                // "short seller", "lx algo": two words that together are a configured name.
+                if (i + 1 < raw.Count && raw[i + 1].IsWord && isKnownName(t.Text + raw[i + 1].Text) && !isKnownName(t.Text))
+                {
+                    output.Add(Token.Word(t.Text + raw[i + 1].Text));
+                    i++;
+                    continue;
+                }
                 if (Phrases.TryGetValue(t.Text, out var candidates))
                 {
                     var merged = false;

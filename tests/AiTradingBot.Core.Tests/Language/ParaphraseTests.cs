@@ -148,6 +148,16 @@ public sealed class ParaphraseTests
 {"text": "why did you restart charlie?", "expect": {"kind": "none", "steps": []}}
 {"text": "tell me a joke", "expect": {"kind": "none", "steps": []}}
 {"text": "forget it", "expect": {"kind": "none", "steps": []}}
+{"text": "grep alpha logs for timeout", "expect": {"kind": "plan", "steps": [{"action": "system.logs", "args": {"system": "alpha", "lines": 50, "grep": "timeout"}}]}}
+{"text": "please stop the short seller", "expect": {"kind": "plan", "confirm": true, "steps": [{"action": "system.stop", "args": {"system": "alpha"}}]}}
+{"text": "please long 0.2 btc with 20x leverage, stop at 40k", "expect": {"kind": "plan", "confirm": true, "steps": [{"action": "order.place", "args": {"symbol": "BTCUSDT", "side": "buy", "type": "market", "category": "linear", "reduceOnly": false, "qty": 0.2, "stopLoss": 40000, "leverage": 20}}]}}
+{"text": "take profit on half my eth", "expect": {"kind": "plan", "confirm": true, "steps": [{"action": "position.close", "args": {"symbol": "ETHUSDT", "percent": 50}}]}}
+{"text": "send a sitrep every day at 8am and 8pm", "expect": {"kind": "plan", "steps": [{"action": "report.schedule", "args": {"kind": "sitrep", "cron": "0 8,20 * * *"}}]}}
+{"text": "how long has alpha been running", "expect": {"kind": "plan", "steps": [{"action": "system.status", "args": {"system": "alpha"}}]}}
+{"text": "i'd like to sell 20 sol", "expect": {"kind": "plan", "confirm": true, "steps": [{"action": "order.place", "args": {"symbol": "SOLUSDT", "side": "sell", "type": "market", "category": "linear", "reduceOnly": false, "qty": 20}}]}}
+{"text": "reduce my eth position by 30%", "expect": {"kind": "plan", "confirm": true, "steps": [{"action": "position.close", "args": {"symbol": "ETHUSDT", "percent": 30}}]}}
+{"text": "email me a pnl summary every morning at 7", "expect": {"kind": "plan", "steps": [{"action": "report.schedule", "args": {"kind": "pnl", "cron": "0 7 * * *"}}]}}
+{"text": "did bravo crash?", "expect": {"kind": "plan", "steps": [{"action": "system.status", "args": {"system": "bravo"}}]}}
 """;
 
     public static IEnumerable<TheoryDataRow<string, string>> Examples() =>
