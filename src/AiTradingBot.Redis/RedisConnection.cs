@@ -78,11 +78,20 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
         if (command.Length == 0) throw new ArgumentException("A command has at least its name.", nameof(command));
         // Checked here: a null found by the writer loop would break the connection for every caller.
         foreach (var arg in command) ArgumentNullException.ThrowIfNull(arg, nameof(command));
+        if (_pushHandler is null && IsSubscription(command[0]))
+            throw new ArgumentException($"{command[0]} turns a connection into a receiver; use RedisSubscriber.", nameof(command));
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (ct.IsCancellationRequested) return Task.FromCanceled<RespValue>(ct);
         var session = _session;
         return session is { IsDead: false } ? Send(session, command, ct) : ExecuteAfterConnectAsync(command, ct);
     }
+
+    // Replies to these arrive unasked and would break the in-order matching of a command connection.
+    private static bool IsSubscription(string name) =>
+        name.Length is >= 7 and <= 12 && (name.Equals("SUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("PSUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("SSUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("MONITOR", StringComparison.OrdinalIgnoreCase));
 
     private async Task<RespValue> ExecuteAfterConnectAsync(string[] command, CancellationToken ct)
     {

@@ -116,6 +116,13 @@ public sealed class RedisClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Subscribing_on_the_command_connection_is_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => { _ = _client.ExecuteAsync(["subscribe", "x"], Ct); });
+        Assert.Contains("use RedisSubscriber", ex.Message);
+    }
+
+    [Fact]
     public async Task Scan_with_match_returns_every_matching_key_once_across_pages()
     {
         for (var i = 0; i < 250; i++) await _client.SetAsync($"{_ns}scan:{i}", "v", ct: Ct);
