@@ -44,10 +44,15 @@ public static class ActionCatalog
     public static ActionDescriptor For(Type argsType) =>
         ByType.TryGetValue(argsType, out var d) ? d : throw new ArgumentException($"{argsType.Name} is not a catalog action.", nameof(argsType));
 
-    private static int Order(string name) => name.Split('.')[0] switch
-    {
-        "system" => 0, "trading" => 1, "order" => 2, "position" => 3, "portfolio" => 4, "market" => 5, "report" => 6, _ => 7,
-    };
+    // The order of actions.md; actions added later follow it.
+    private static readonly string[] ContractOrder =
+    [
+        "system.status", "system.diagnostics", "system.logs", "system.start", "system.stop", "system.restart", "system.exec", "system.killswitch",
+        "trading.resume", "system.launch", "system.remove", "order.place", "order.cancel", "order.list", "position.close", "portfolio.balance",
+        "portfolio.positions", "portfolio.pnl", "portfolio.trades", "market.price", "report.send", "report.schedule", "report.list", "report.cancel", "help",
+    ];
+
+    private static int Order(string name) => Array.IndexOf(ContractOrder, name) is var i and >= 0 ? i : ContractOrder.Length;
 
     private static ActionDescriptor Describe(Type type)
     {

@@ -22,6 +22,7 @@ public static class CliApp
         root.Add(RunVerb.Create(io));
         root.Add(MigrateVerb.Create(io));
         root.Add(EvalVerb.Create(io));
+        root.Add(CatalogVerb.Create(io));
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using AiTradingBot.Docker;
 using AiTradingBot.Llm;
 using AiTradingBot.Paper;
 using AiTradingBot.Redis;
+using AiTradingBot.Scheduling;
 using AiTradingBot.Storage;
 using AiTradingBot.Telegram;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,6 +59,7 @@ public static class HostComposition
         services.AddAiTradingBotPaper(configuration);
         services.AddAiTradingBotLlm(configuration);
         services.AddAiTradingBotTelegram(configuration);
+        services.AddAiTradingBotScheduling(configuration);
         if (!configuration.GetValue<bool>("Storage:Ephemeral"))
             services.TryAddSingleton<IAuditLog>(_ => new JsonlFileAuditLog(Path.Combine(DataDirectory(configuration), "audit.jsonl")));
         services.AddAiTradingBotCore(configuration);
