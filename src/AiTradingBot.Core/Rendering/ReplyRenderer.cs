@@ -138,6 +138,9 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
 
     private string E(string s) => _m.Escape(s);
 
+    /// <summary>Escapes dynamic text with this renderer's markup.</summary>
+    public string Escape(string text) => _m.Escape(text);
+
     private static string Kind(ReportKind k) => k.ToString().ToLowerInvariant();
 
     private string Demo(bool demo) => demo ? " " + _m.Bold("[DEMO SYSTEMS — no Docker]") : "";

@@ -41,8 +41,7 @@ public sealed class ReportBuilder(
         switch (kind)
         {
             case ReportKind.Sitrep:
-                var sitrep = new SystemsReportResult(false, await systems.ReportAsync("all", ct).ConfigureAwait(false), false);
-                Add(r => r.RenderResult(sitrep));
+                await AddSitrepAsync(Add, ct).ConfigureAwait(false);
                 break;
             case ReportKind.Pnl:
                 foreach (var period in new[] { PnlPeriod.Today, PnlPeriod.Week, PnlPeriod.Month })
@@ -68,12 +67,25 @@ public sealed class ReportBuilder(
         add(r => r.RenderResult(new PositionsResult(null, positions, exchange.Mode)));
         var wallet = await exchange.GetWalletAsync(ct).ConfigureAwait(false);
         add(r => r.RenderResult(new BalanceResult(wallet, exchange.Mode)));
-        var sitrep = await systems.ReportAsync("all", ct).ConfigureAwait(false);
-        add(r => r.RenderResult(new SystemsReportResult(false, sitrep, false)));
+        await AddSitrepAsync(add, ct).ConfigureAwait(false);
         var since = time.GetUtcNow().AddDays(-1);
         var denials = (await audit.ReadRecentAsync(500, ct).ConfigureAwait(false))
             .Where(a => a.Time >= since && a.Decision == Audit.AuditDecision.Refused && a.Reasons.Count > 0 && a.Reasons[0] != "access denied").ToList();
         add(r => denials.Count == 0 ? "No risk events in the last 24 h." : $"Risk events in the last 24 h: {denials.Count} refusal(s); latest: {denials[0].Reasons[0]}");
+    }
+
+    private async Task AddSitrepAsync(Action<Func<ReplyRenderer, string>> add, CancellationToken ct)
+    {
+        try
+        {
+            var sitrep = new SystemsReportResult(false, await systems.ReportAsync("all", ct).ConfigureAwait(false), false);
+            add(r => r.RenderResult(sitrep));
+        }
+        catch (StepFailedException e)
+        {
+            // A dead daemon must not cost the operator the rest of the report.
+            add(r => "⚠️ Systems could not be read: " + r.Escape(e.Message));
+        }
     }
 
     private async Task<decimal[]> DailyTrendAsync(int days, CancellationToken ct)

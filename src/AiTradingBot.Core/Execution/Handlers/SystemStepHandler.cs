@@ -59,11 +59,15 @@ public sealed class SystemStepHandler(
     public async Task<IReadOnlyList<SystemReport>> ReportAsync(string system, CancellationToken ct)
     {
         var targets = systems.Expand(system, includeInfrastructure: true);
-        var reports = await Task.WhenAll(targets.Select(s => ReportOneAsync(s, ct))).ConfigureAwait(false);
-        return reports;
+        // A single probe tells a dead daemon from broken containers: then the step fails (ask exits 1) instead of
+        // reporting the same "unreachable" once per system.
+        var results = await Task.WhenAll(targets.Select(s => ReportOneAsync(s, ct))).ConfigureAwait(false);
+        if (results.Length > 0 && results.All(r => r.Unavailable is not null))
+            throw new StepFailedException(results[0].Unavailable!.Message, results[0].Unavailable);
+        return results.Select(r => r.Report).ToList();
     }
 
-    private async Task<SystemReport> ReportOneAsync(SystemDefinition s, CancellationToken ct)
+    private async Task<(SystemReport Report, ContainerRuntimeUnavailableException? Unavailable)> ReportOneAsync(SystemDefinition s, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.StatusTimeoutSeconds));
@@ -77,20 +81,24 @@ public sealed class SystemStepHandler(
                 catch (ContainerRuntimeException) { stats = null; } // state is still worth reporting without figures
             }
             var uptime = info.Running && info.StartedAt is { } started ? time.GetUtcNow() - started : (TimeSpan?)null;
-            return new SystemReport(s.Name, s.Container, s.Role, info.State, info.Running, uptime, info.Health, info.RestartCount,
-                info.Running ? null : info.ExitCode, stats?.CpuPercent, stats?.MemoryUsedBytes, stats?.MemoryLimitBytes, null);
+            return (new SystemReport(s.Name, s.Container, s.Role, info.State, info.Running, uptime, info.Health, info.RestartCount,
+                info.Running ? null : info.ExitCode, stats?.CpuPercent, stats?.MemoryUsedBytes, stats?.MemoryLimitBytes, null), null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Failed(s, $"no answer within {options.Value.StatusTimeoutSeconds}s");
+            return (Failed(s, $"no answer within {options.Value.StatusTimeoutSeconds}s"), null);
         }
         catch (ContainerNotFoundException)
         {
-            return Failed(s, $"container {s.Container} does not exist. Check Systems:{s.Name}:Container or launch it.");
+            return (Failed(s, $"container {s.Container} does not exist. Check Systems:{s.Name}:Container or launch it."), null);
+        }
+        catch (ContainerRuntimeUnavailableException e)
+        {
+            return (Failed(s, e.Message), e);
         }
         catch (ContainerRuntimeException e)
         {
-            return Failed(s, e.Message);
+            return (Failed(s, e.Message), null);
         }
     }
 
