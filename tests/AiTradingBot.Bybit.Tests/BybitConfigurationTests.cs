@@ -71,7 +71,7 @@ public sealed class BybitConfigurationTests
     public async Task Key_and_secret_never_appear_in_logs_or_errors()
     {
         var server = await BybitTestServer.StartAsync();
-        await using var h = await BybitHarness.StartAsync(server: server);
+        await using var h = await BybitHarness.StartAsync(new() { ["Bybit:RequestTimeout"] = "00:00:02" }, server: server);
         await h.StartStreamsAsync(Ct);
         await BybitHarness.WaitForAsync(() => h.Stream.Live, TimeSpan.FromSeconds(30), "the private stream");
         var messages = new List<string>();

@@ -10,6 +10,9 @@ public sealed class BybitFaultTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>A short request timeout for tests where the server hangs after accepting.</summary>
+    private static Dictionary<string, string?> ShortTimeout => new() { ["Bybit:RequestTimeout"] = "00:00:02" };
+
     private static OrderRequest Step(string id, OrderType type = OrderType.Market, decimal? price = null) =>
         new(id, "alpha", "BTCUSDT", OrderCategory.Linear, OrderSide.Buy, type, 0.002m, price);
 
@@ -77,7 +80,7 @@ public sealed class BybitFaultTests
     [Fact]
     public async Task A_timeout_after_the_venue_accepted_a_market_order_finds_it_instead_of_sending_it_again()
     {
-        await using var h = await BybitHarness.StartAsync();
+        await using var h = await BybitHarness.StartAsync(ShortTimeout);
         h.Server.HangNextOrderCreates(1);
 
         var r = await h.Exchange.PlaceOrderAsync(Step("alpha-hang-1"), Ct);
@@ -95,7 +98,7 @@ public sealed class BybitFaultTests
     [Fact]
     public async Task A_timeout_after_the_venue_accepted_a_limit_order_finds_it_on_the_book()
     {
-        await using var h = await BybitHarness.StartAsync();
+        await using var h = await BybitHarness.StartAsync(ShortTimeout);
         h.Server.HangNextOrderCreates(1);
 
         var r = await h.Exchange.PlaceOrderAsync(Step("alpha-hang-2", OrderType.Limit, 55_000m), Ct);
@@ -123,7 +126,7 @@ public sealed class BybitFaultTests
     [Fact]
     public async Task Every_fault_at_once_still_places_exactly_one_order_per_step()
     {
-        await using var h = await BybitHarness.StartAsync();
+        await using var h = await BybitHarness.StartAsync(ShortTimeout);
         await h.Exchange.GetWalletAsync(Ct);
         var steps = Enumerable.Range(1, 6).Select(i => Step($"alpha-step-{i}")).ToList();
 

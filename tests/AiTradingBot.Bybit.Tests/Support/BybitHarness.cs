@@ -33,7 +33,7 @@ public sealed class BybitHarness : IAsyncDisposable
     {
         server ??= await BybitTestServer.StartAsync();
         var settings = server.Configuration();
-        settings["Bybit:RequestTimeout"] = "00:00:01.5";
+        settings["Bybit:RequestTimeout"] = "00:00:10"; // tests that hang a request shorten it
         settings["Bybit:PingInterval"] = "00:00:01";
         settings["Bybit:MaxReconnectDelay"] = "00:00:02";
         foreach (var (k, v) in overrides ?? []) settings[k] = v;
