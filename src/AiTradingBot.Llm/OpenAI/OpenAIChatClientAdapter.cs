@@ -20,6 +20,9 @@ public sealed class OpenAIChatClientAdapter(ChatClient client, Uri endpoint, str
 {
     private readonly ChatClientMetadata _metadata = new("openai-compatible", endpoint, model);
 
+    // Tool declarations are built once per host; their OpenAI form is too, instead of per request.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AIFunctionDeclaration, ChatTool> ToolCache = new();
+
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -145,7 +148,7 @@ public sealed class OpenAIChatClientAdapter(ChatClient client, Uri endpoint, str
         foreach (var tool in options.Tools ?? [])
         {
             if (tool is not AIFunctionDeclaration f) throw new NotSupportedException($"Tool '{tool.Name}' is not a function declaration.");
-            result.Tools.Add(ChatTool.CreateFunctionTool(f.Name, f.Description, BinaryData.FromString(f.JsonSchema.GetRawText())));
+            result.Tools.Add(ToolCache.GetValue(f, d => ChatTool.CreateFunctionTool(d.Name, d.Description, BinaryData.FromString(d.JsonSchema.GetRawText()))));
         }
         if (result.Tools.Count > 0)
         {
