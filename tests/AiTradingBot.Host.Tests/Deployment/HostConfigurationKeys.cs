@@ -41,8 +41,24 @@ internal static class HostConfigurationKeys
         public bool IsRead(string key) => Reads.Contains(key);
     }
 
-    /// <summary>Runs the probe with <paramref name="settings"/> (':' separated keys) as the configuration.</summary>
-    public static Probe Run(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// Runs the probe with <paramref name="settings"/> (':' separated keys) as the configuration. The binder skips a
+    /// section that has no keys at all; with <paramref name="bindEverySection"/> a first pass finds the sections the
+    /// host binds and the second gives each an unrelated key, so every property of every options type is visited.
+    /// </summary>
+    public static Probe Run(IReadOnlyDictionary<string, string?> settings, bool bindEverySection = false)
+    {
+        if (bindEverySection)
+        {
+            var seeded = settings.ToDictionary(StringComparer.OrdinalIgnoreCase);
+            foreach (var section in RunOnce(settings).Reads.Where(k => !k.Contains(':') && k is not ("Systems" or "ConnectionStrings" or "Logging")))
+                seeded.TryAdd(section + ":ProbeUnrelatedKey", null);
+            return RunOnce(seeded);
+        }
+        return RunOnce(settings);
+    }
+
+    private static Probe RunOnce(IReadOnlyDictionary<string, string?> settings)
     {
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (k, v) in settings) data[k] = v;
