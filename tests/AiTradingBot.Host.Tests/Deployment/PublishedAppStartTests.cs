@@ -132,6 +132,11 @@ public sealed class PublishedAppStartTests : IAsyncLifetime
         Assert.Equal("dotnet", command[0]);
         var appDirectory = AppContext.BaseDirectory;
         Assert.True(File.Exists(Path.Combine(appDirectory, command[1])), $"{command[1]} is not in {appDirectory}");
+        if (IsRoot && !OperatingSystem.IsWindows() && !SearchableByOthers(appDirectory))
+        {
+            // The checkout is private to root: give the non-root user a readable copy, as the image's /app is.
+            appDirectory = CopyReadable(appDirectory, Path.Combine(_dataDirectory, "app"));
+        }
         string[] argv = [DotnetHost(), .. command[1..]];
         if (IsRoot && !OperatingSystem.IsWindows())
         {
@@ -139,7 +144,6 @@ public sealed class PublishedAppStartTests : IAsyncLifetime
             Assert.True(File.Exists("/usr/bin/setpriv"), "setpriv (util-linux) is needed to run the app as a non-root user");
             // The data folder stands in for the /data volume the image's user owns.
             File.SetUnixFileMode(_dataDirectory, (UnixFileMode)0x1FF);
-            AssertReadableByOthers(appDirectory);
             argv = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", .. argv];
         }
         return ChildProcess.Start(argv, appDirectory, environment);
@@ -208,13 +212,28 @@ public sealed class PublishedAppStartTests : IAsyncLifetime
         throw new InvalidOperationException("dotnet was not found on PATH");
     }
 
-    // nobody must be able to reach and read the app's folder, as the image's user can read /app.
-    private static void AssertReadableByOthers(string directory)
+    // Whether another user can reach the folder (every parent searchable), as the image's user can reach /app.
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static bool SearchableByOthers(string directory)
     {
         for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
         {
-            Assert.True((dir.UnixFileMode & UnixFileMode.OtherExecute) != 0,
-                $"{dir.FullName} is not searchable by other users, so the non-root run cannot reach the app");
+            if ((dir.UnixFileMode & UnixFileMode.OtherExecute) == 0) return false;
         }
+        return true;
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static string CopyReadable(string source, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+        foreach (var dir in Directory.EnumerateDirectories(target, "*", SearchOption.AllDirectories).Prepend(target))
+            File.SetUnixFileMode(dir, (UnixFileMode)0x1ED);
+        return target;
     }
 }
