@@ -18,7 +18,7 @@ public sealed class AssistantOptions
     [Range(5, 600)] public int KillswitchTimeoutSeconds { get; set; } = 60;
 
     /// <summary>Bot id recorded for orders sent by the assistant itself (client order ids name it).</summary>
-    [Required, RegularExpression("^[a-z0-9]{1,10}$")] public string BotId { get; set; } = "manual";
+    [Required, RegularExpression("^[a-z0-9]{1,16}$")] public string BotId { get; set; } = "manual";
 
     /// <summary>IANA time zone for PnL periods and reports.</summary>
     [Required] public string TimeZone { get; set; } = "UTC";

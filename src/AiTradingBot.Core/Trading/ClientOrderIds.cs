@@ -12,7 +12,7 @@ public static partial class ClientOrderIds
     /// <summary>Longest id Bybit accepts.</summary>
     public const int MaxLength = 36;
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,36}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,36}\z")]
     private static partial Regex Valid();
 
     [GeneratedRegex("[^a-z0-9]")]
@@ -21,7 +21,8 @@ public static partial class ClientOrderIds
     /// <summary>Builds an id; <paramref name="reference"/> identifies the confirmed plan, <paramref name="step"/> the step.</summary>
     public static string Create(string botId, string reason, string reference, int step)
     {
-        var bot = Clean(botId, 10);
+        // Bot ids are kept whole (up to 16) so BotOf attributes fills to the bot that exists; the reference shrinks instead.
+        var bot = Clean(botId, 16);
         var why = Clean(reason, 6);
         var suffix = $"-{step}";
         var refPart = Regex.Replace(reference, "[^A-Za-z0-9]", "");

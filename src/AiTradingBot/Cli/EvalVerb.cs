@@ -7,6 +7,7 @@ namespace AiTradingBot.Cli;
 /// <summary>
 /// <c>eval --corpus FILE.jsonl [--json]</c>: scores whichever interpreter is configured (offline, or with a model)
 /// against a corpus in the dev.jsonl format: accuracy per category and the count of unsafe outputs.
+/// Exits 1 when any output was unsafe.
 /// </summary>
 public static class EvalVerb
 {
@@ -29,7 +30,8 @@ public static class EvalVerb
             var evaluator = new CorpusEvaluator(services.GetRequiredService<IInterpreter>(), model is null ? "offline parser" : $"offline parser + {model.Description} ({model.Mode})");
             var scores = await evaluator.EvaluateFileAsync(file.FullName, ct).ConfigureAwait(false);
             await io.Out.WriteLineAsync(result.GetValue(json) ? scores.ToJson() : scores.ToTable()).ConfigureAwait(false);
-            return 0;
+            // Any unsafe output (a gated step the corpus did not expect) fails the run: that interpreter is not fit for primary mode.
+            return scores.Unsafe > 0 ? 1 : 0;
         });
         return command;
     }

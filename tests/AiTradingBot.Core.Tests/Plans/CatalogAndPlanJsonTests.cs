@@ -95,3 +95,29 @@ public sealed class CatalogAndPlanJsonTests
         Assert.Equal(OrderType.Limit, ((OrderPlaceArgs)step.Args).Type);
     }
 }
+
+public sealed class ClientOrderIdTests
+{
+    [Theory]
+    [InlineData("manual", "order", "K7Q2MXPA", 0)]
+    [InlineData("shortseller", "close", "0123456789ABCDEFGHIJ", 12)]
+    [InlineData("Bot With Spaces!", "order", "REF", 3)]
+    public void Ids_fit_bybit_and_name_the_bot(string bot, string reason, string reference, int step)
+    {
+        var id = AiTradingBot.Core.Trading.ClientOrderIds.Create(bot, reason, reference, step);
+        Assert.True(AiTradingBot.Core.Trading.ClientOrderIds.IsValid(id), id);
+        Assert.True(id.Length <= 36);
+        Assert.EndsWith($"-{step}", id);
+        Assert.Equal(new string(bot.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray()), AiTradingBot.Core.Trading.ClientOrderIds.BotOf(id));
+    }
+
+    [Fact]
+    public void The_same_step_of_the_same_confirmation_gets_the_same_id() =>
+        Assert.Equal(AiTradingBot.Core.Trading.ClientOrderIds.Create("manual", "order", "ABC", 1), AiTradingBot.Core.Trading.ClientOrderIds.Create("manual", "order", "ABC", 1));
+
+    [Theory]
+    [InlineData("manual-order-X-0\n")]
+    [InlineData("has:colon")]
+    [InlineData("0123456789012345678901234567890123456")]
+    public void Ids_bybit_would_refuse_are_invalid(string id) => Assert.False(AiTradingBot.Core.Trading.ClientOrderIds.IsValid(id));
+}
