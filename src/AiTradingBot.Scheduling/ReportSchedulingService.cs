@@ -1,0 +1,36 @@
+using AiTradingBot.Scheduling.Quartz;
+using AiTradingBot.Scheduling.Reports;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AiTradingBot.Scheduling;
+
+/// <summary>
+/// Runs the report scheduler in a long-running host (<c>run</c>): creates it (migrating its PostgreSQL schema when
+/// configured), applies <c>Reports:Schedules</c>, queues reports missed while down (in-memory store; Quartz's misfire
+/// handling does it on PostgreSQL), then starts firing. One-shot verbs never start hosted services, so they only edit
+/// schedules.
+/// </summary>
+internal sealed class ReportSchedulingService(
+    QuartzSchedulerFactory factory,
+    QuartzReportScheduler reports,
+    ILogger<ReportSchedulingService> logger) : IHostedService
+{
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await reports.SchedulerAsync(cancellationToken).ConfigureAwait(false);
+        await reports.QueueMissedAsync(cancellationToken).ConfigureAwait(false);
+        await scheduler.Start(cancellationToken).ConfigureAwait(false);
+        var count = (await reports.ListAsync(null, cancellationToken).ConfigureAwait(false)).Count;
+        logger.LogInformation("Report scheduler started: {Store}, instance {Instance}, {Count} schedule(s)", factory.Store.Description, scheduler.SchedulerInstanceId, count);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await factory.GetAsync(cancellationToken).ConfigureAwait(false);
+        // Lets a report being sent finish; a clustered peer picks up the schedules.
+        if (!scheduler.IsShutdown) await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken).ConfigureAwait(false);
+    }
+}
