@@ -27,6 +27,7 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
     private readonly ITimer _timeoutTimer;
     private volatile RedisSession? _session;
     private Task<RedisSession>? _connecting;
+    private readonly Queue<PendingCommand> _backlog = new();
     private int _failures;
     private long _lastFailureAt;
     private bool _everConnected;
@@ -83,7 +84,7 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (ct.IsCancellationRequested) return Task.FromCanceled<RespValue>(ct);
         var session = _session;
-        return session is { IsDead: false } ? Send(session, command, ct) : ExecuteAfterConnectAsync(command, ct);
+        return session is { IsDead: false } ? Send(session, command, ct) : SendWhenConnected(command, ct);
     }
 
     // Replies to these arrive unasked and would break the in-order matching of a command connection.
@@ -93,10 +94,24 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
             || name.Equals("SSUBSCRIBE", StringComparison.OrdinalIgnoreCase)
             || name.Equals("MONITOR", StringComparison.OrdinalIgnoreCase));
 
-    private async Task<RespValue> ExecuteAfterConnectAsync(string[] command, CancellationToken ct)
+    // Not connected: the command waits in the backlog, in issue order, and enters the new session's queue before any
+    // later command can, so one caller's unawaited SET then GET still run in that order.
+    private Task<RespValue> SendWhenConnected(string[] command, CancellationToken ct)
     {
-        var session = await GetSessionAsync(ct).ConfigureAwait(false);
-        return await Send(session, command, ct).ConfigureAwait(false);
+        var pending = new PendingCommand(command, _time.GetTimestamp());
+        pending.Watch(ct);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var session = _session;
+            if (session is { IsDead: false }) session.Enqueue(pending);
+            else
+            {
+                _backlog.Enqueue(pending);
+                StartAttempt();
+            }
+        }
+        return pending.Task;
     }
 
     private Task<RespValue> Send(RedisSession session, string[] command, CancellationToken ct)
@@ -107,34 +122,30 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
         return pending.Task;
     }
 
+    // Caller holds _gate.
+    private Task<RedisSession> StartAttempt() => _connecting ??= Task.Run(ConnectOnceAsync);
+
     private async Task<RedisSession> GetSessionAsync(CancellationToken ct)
     {
-        for (var round = 0; ; round++)
+        Task<RedisSession> attempt;
+        lock (_gate)
         {
-            var session = _session;
-            if (session is { IsDead: false }) return session;
-            Task<RedisSession> attempt;
-            lock (_gate)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                session = _session;
-                if (session is { IsDead: false }) return session;
-                if (_connecting is null || _connecting.IsCompleted) _connecting = ConnectOnceAsync();
-                attempt = _connecting;
-            }
-            try
-            {
-                session = await attempt.WaitAsync(_options.CommandTimeout, _time, ct).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                throw new RedisConnectionException(
-                    $"Redis at {_options.Endpoint} is not reachable: still connecting after {_options.CommandTimeout.TotalMilliseconds:0} ms. Check {_options.Source}.");
-            }
-            // The fresh session can die before we use it; one more round, then let the send report the loss.
-            if (!session.IsDead || round > 0) return session;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_session is { IsDead: false } live) return live;
+            attempt = StartAttempt();
+        }
+        try
+        {
+            return await attempt.WaitAsync(_options.CommandTimeout, _time, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw StillConnecting();
         }
     }
+
+    private RedisConnectionException StillConnecting() => new(
+        $"Redis at {_options.Endpoint} is not reachable: still connecting after {_options.CommandTimeout.TotalMilliseconds:0} ms. Check {_options.Source}.");
 
     private async Task<RedisSession> ConnectOnceAsync()
     {
@@ -150,7 +161,9 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
             lock (_gate)
             {
                 if (_disposed) throw new ObjectDisposedException(nameof(RedisConnection));
+                while (_backlog.TryDequeue(out var waiting)) session.Enqueue(waiting);
                 _session = session;
+                _connecting = null;
                 _failures = 0;
                 reconnected = _everConnected;
                 _everConnected = true;
@@ -164,14 +177,19 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
         catch (Exception ex)
         {
             if (session is not null) await session.DisposeAsync().ConfigureAwait(false);
+            Exception error = ex is ObjectDisposedException ? ex : ex as RedisConnectionException ?? new RedisConnectionException(
+                $"Redis at {_options.Endpoint} is not reachable: {Describe(ex, attemptCts.IsCancellationRequested)}. Check {_options.Source}.", ex);
+            var waiting = new ReplyBatch();
             lock (_gate)
             {
                 _failures++;
                 _lastFailureAt = _time.GetTimestamp();
+                // Commands that waited for this attempt get its error; the next command starts a new attempt.
+                while (_backlog.TryDequeue(out var command)) waiting.Add(command, error);
+                _connecting = null;
             }
+            waiting.Dispatch();
             if (ex is ObjectDisposedException) throw;
-            var error = ex as RedisConnectionException ?? new RedisConnectionException(
-                $"Redis at {_options.Endpoint} is not reachable: {Describe(ex, attemptCts.IsCancellationRequested)}. Check {_options.Source}.", ex);
             _logger.LogWarning("Connecting to Redis at {Endpoint} failed (attempt {Attempt}): {Reason}", _options.Endpoint, _failures, error.Message);
             throw error;
         }
@@ -266,7 +284,16 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
     {
         try
         {
-            _session?.CheckTimeouts(_time.GetTimestamp(), _time);
+            var now = _time.GetTimestamp();
+            _session?.CheckTimeouts(now, _time);
+            lock (_gate)
+            {
+                foreach (var waiting in _backlog)
+                {
+                    if (_time.GetElapsedTime(waiting.StartedAt, now) < _options.CommandTimeout) break;
+                    waiting.Fail(StillConnecting());
+                }
+            }
         }
         catch (Exception ex)
         {
@@ -279,12 +306,16 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         RedisSession? session;
+        var waiting = new ReplyBatch();
         lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
             session = _session;
+            while (_backlog.TryDequeue(out var command))
+                waiting.Add(command, new RedisConnectionException($"The connection to Redis at {_options.Endpoint} was closed before {command.Name} was sent; it did not run."));
         }
+        waiting.Dispatch();
         await _timeoutTimer.DisposeAsync().ConfigureAwait(false);
         if (session is not null) await session.DisposeAsync().ConfigureAwait(false);
     }
