@@ -29,6 +29,9 @@ public sealed class DatabaseFillStore : IFillStore
     /// <summary>Runs after a batch's writes and before its commit: lets tests fail a batch at its most exposed point.</summary>
     internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
 
+    /// <summary>How many PostgreSQL batches took the one-round-trip path and how many the checked one (tests, benchmark).</summary>
+    internal (int Fast, int Checked) PostgresPaths => _postgres is null ? (0, 0) : (_postgres.FastBatches, _postgres.CheckedBatches);
+
     /// <inheritdoc />
     public async Task<FillIngestResult> IngestAsync(IReadOnlyList<ExecutionReport> executions, CancellationToken ct)
     {
@@ -53,7 +56,7 @@ public sealed class DatabaseFillStore : IFillStore
         if (query.To is { } to) { var t = to.ToUniversalTime(); q = q.Where(x => x.ExecTime < t); }
         if (!string.IsNullOrEmpty(query.Symbol)) q = q.Where(x => x.Symbol == query.Symbol);
         if (!string.IsNullOrEmpty(query.BotId)) q = q.Where(x => x.BotId == query.BotId);
-        q = q.OrderByDescending(x => x.ExecTime).ThenByDescending(x => x.Id);
+        q = q.OrderByDescending(x => x.ExecTime).ThenByDescending(x => x.ExecId);
         if (query.Limit is { } limit) q = q.Take(limit);
         var rows = await q.ToListAsync(ct);
         return rows.Select(r => r.ToFill()).ToList();

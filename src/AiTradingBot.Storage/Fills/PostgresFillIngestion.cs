@@ -6,115 +6,282 @@ using NpgsqlTypes;
 namespace AiTradingBot.Storage.Fills;
 
 /// <summary>
-/// Ingestion on PostgreSQL in one transaction and four round trips per batch: lock (creating if needed) the touched
-/// <c>bot_positions</c> rows and find the already stored exec ids; compute PnL; binary-COPY the new fills straight
-/// into <c>fills</c>; update the positions from arrays. The row locks serialize concurrent ingestors of the same
-/// bot and symbol, and the unique exec_id constraint catches any remaining race (the batch is then retried).
+/// Ingestion on PostgreSQL, one transaction per batch under a transaction-scoped advisory lock (which serializes
+/// ingestors across instances and is safe through PgBouncer).
+/// <para>
+/// Round trips, not rows, dominate on a busy host, so the steady state is one round trip: with the touched
+/// positions known from this process's previous batches and redelivered exec ids recognized from the ones it
+/// stored, PnL is computed first and a single batch sends <c>BEGIN</c>, the lock, a guard that the stored positions
+/// still equal the cached ones, the insert of the new fills (the exec_id primary key rejects any already stored),
+/// the positions upsert and <c>COMMIT</c>. When a guard or the key fails (another instance wrote, or an old
+/// redelivery), the transaction is rolled back and the batch takes the checked path: read the stored exec ids and
+/// positions under the lock, compute, write (two round trips). Either way a batch is all or nothing.
+/// </para>
 /// </summary>
 internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimeProvider time)
 {
-    private const string CopyFills =
-        "COPY trading.fills (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency, " +
-        "exec_time, realized_pnl, closing, close_reason, ingested_at) FROM STDIN (FORMAT BINARY)";
+    /// <summary>The advisory lock key every ingestor takes per batch ("ATBFILL1").</summary>
+    internal const long FillsLockKey = 0x41544246494C4C31;
+
+    private const string GuardSqlState = "ATB01";
+    private const int RememberedExecIds = 200_000;
+
+    // Only touched under _gate, and only changed after a commit is known to have succeeded.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<(string BotId, string Symbol), (decimal Qty, decimal AvgPrice)> _positions = [];
+    private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
+    private readonly Queue<string> _storedOrder = new();
+
+    /// <summary>Batches that took the one-round-trip path (tests, benchmark).</summary>
+    internal int FastBatches { get; private set; }
+
+    /// <summary>Batches that took the checked path.</summary>
+    internal int CheckedBatches { get; private set; }
 
     /// <summary>Stores a prepared batch atomically; <paramref name="beforeCommit"/> runs after every write (tests).</summary>
     public async Task<FillIngestResult> IngestAsync(List<ExecutionReport> batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        await _gate.WaitAsync(ct);
+        try
         {
-            try
+            // Fills are never deleted: an exec id this process stored is a redelivery.
+            var candidates = batch.Where(e => !_stored.Contains(e.ExecId)).ToList();
+            if (candidates.Count == 0) return new FillIngestResult([], []);
+
+            if (candidates.All(e => _positions.ContainsKey((e.BotId, e.Symbol))))
             {
-                return await TryIngestAsync(batch, beforeCommit, ct);
+                var fast = await TryFastAsync(candidates, beforeCommit, ct);
+                if (fast is not null) return fast;
             }
-            catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            for (var attempt = 1; ; attempt++)
             {
-                // Another instance stored some of these exec ids (or locked in another order) first: start over.
+                try
+                {
+                    return await CheckedAsync(candidates, beforeCommit, ct);
+                }
+                catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+                {
+                    // A writer that bypasses the lock stored some of these first: read again and skip them.
+                }
             }
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    private async Task<FillIngestResult> TryIngestAsync(List<ExecutionReport> batch, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
+    /// <summary>The one-round-trip path; null when its guard or the exec_id key said the cache was stale.</summary>
+    private async Task<FillIngestResult?> TryFastAsync(List<ExecutionReport> candidates, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
     {
+        var before = candidates.Select(e => (e.BotId, e.Symbol)).Distinct().ToDictionary(p => p, p => _positions[p]);
+        var (fills, changed) = FillLedger.Apply(candidates, new Dictionary<(string, string), (decimal, decimal)>(before));
         var now = time.GetUtcNow();
-        var pairs = batch.Select(e => (e.BotId, e.Symbol)).Distinct()
-            .OrderBy(p => p.BotId, StringComparer.Ordinal).ThenBy(p => p.Symbol, StringComparer.Ordinal).ToArray();
-        var pairBots = pairs.Select(p => p.BotId).ToArray();
-        var pairSymbols = pairs.Select(p => p.Symbol).ToArray();
-
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-
-        var positions = new Dictionary<(string, string), (decimal, decimal)>();
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        await using (var read = new NpgsqlBatch(conn, tx))
+        try
         {
-            read.BatchCommands.Add(Command("""
-                INSERT INTO trading.bot_positions (bot_id, symbol, qty, avg_price, updated_at)
-                SELECT b, s, 0, 0, @now FROM unnest(@bots, @symbols) AS t(b, s)
-                ON CONFLICT (bot_id, symbol) DO NOTHING
-                """, ("now", now), ("bots", pairBots), ("symbols", pairSymbols)));
-            read.BatchCommands.Add(Command("""
-                SELECT p.bot_id, p.symbol, p.qty, p.avg_price
-                FROM trading.bot_positions p JOIN unnest(@bots, @symbols) AS t(b, s) ON p.bot_id = t.b AND p.symbol = t.s
-                ORDER BY p.bot_id, p.symbol
-                FOR UPDATE OF p
-                """, ("bots", pairBots), ("symbols", pairSymbols)));
-            read.BatchCommands.Add(Command("SELECT exec_id FROM trading.fills WHERE exec_id = ANY(@ids)",
-                ("ids", batch.Select(e => e.ExecId).ToArray())));
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                positions[(reader.GetString(0), reader.GetString(1))] = (reader.GetDecimal(2), reader.GetDecimal(3));
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
-        }
-
-        var fresh = batch.Where(e => !existing.Contains(e.ExecId)).ToList();
-        if (fresh.Count == 0) return new FillIngestResult([], []);
-        var (fills, changed) = FillLedger.Apply(fresh, positions);
-
-        await using (var copy = await conn.BeginBinaryImportAsync(CopyFills, ct))
-        {
-            foreach (var (f, feeCurrency) in fills)
+            await using (var write = new NpgsqlBatch(conn))
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(f.ExecId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.OrderId, NpgsqlDbType.Text, ct);
-                if (f.ClientOrderId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.ClientOrderId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.BotId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Symbol, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Category.ToString(), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Side.ToString(), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Price, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Qty, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Fee, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(feeCurrency, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.ExecTime, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(f.RealizedPnl, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Closing, NpgsqlDbType.Boolean, ct);
-                if (f.CloseReason is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.CloseReason, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+                write.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                write.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
+                write.BatchCommands.Add(Command("""
+                    SELECT trading.ingest_guard(count(*) = cardinality(@bots), 'positions changed since this instance last wrote')
+                    FROM unnest(@bots, @symbols, @qtys, @avgs) AS v(b, s, q, a)
+                    LEFT JOIN trading.bot_positions p ON p.bot_id = v.b AND p.symbol = v.s
+                    WHERE coalesce(p.qty, 0) = v.q AND coalesce(p.avg_price, 0) = v.a
+                    """,
+                    ("bots", before.Keys.Select(k => k.Item1).ToArray()),
+                    ("symbols", before.Keys.Select(k => k.Item2).ToArray()),
+                    ("qtys", before.Values.Select(v => v.Item1).ToArray()),
+                    ("avgs", before.Values.Select(v => v.Item2).ToArray())));
+                write.BatchCommands.Add(InsertFills(fills, now));
+                write.BatchCommands.Add(UpsertPositions(changed, now));
+                if (beforeCommit is null) write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                await write.ExecuteNonQueryAsync(ct);
             }
-            await copy.CompleteAsync(ct);
+            await CommitAfterAsync(conn, beforeCommit, ct);
         }
-
-        await using (var update = new NpgsqlCommand("""
-            UPDATE trading.bot_positions AS p SET qty = v.qty, avg_price = v.avg_price, updated_at = @now
-            FROM unnest(@bots, @symbols, @qtys, @avgs) AS v(bot_id, symbol, qty, avg_price)
-            WHERE p.bot_id = v.bot_id AND p.symbol = v.symbol
-            """, conn, tx))
+        catch (PostgresException e) when (e.SqlState is GuardSqlState or PostgresErrorCodes.UniqueViolation)
         {
-            update.Parameters.AddWithValue("now", now);
-            update.Parameters.AddWithValue("bots", changed.Select(p => p.BotId).ToArray());
-            update.Parameters.AddWithValue("symbols", changed.Select(p => p.Symbol).ToArray());
-            update.Parameters.AddWithValue("qtys", changed.Select(p => p.Qty).ToArray());
-            update.Parameters.AddWithValue("avgs", changed.Select(p => p.AveragePrice).ToArray());
-            await update.ExecuteNonQueryAsync(ct);
+            await RollbackAsync(conn);
+            _positions.Clear();
+            return null;
         }
+        catch
+        {
+            await RollbackAsync(conn);
+            _positions.Clear();
+            throw;
+        }
+        FastBatches++;
+        return Committed(fills, changed);
+    }
 
-        if (beforeCommit is not null) await beforeCommit(ct);
-        await tx.CommitAsync(ct);
+    /// <summary>Reads the stored exec ids and positions under the lock, then writes: correct whatever the cache holds.</summary>
+    private async Task<FillIngestResult> CheckedAsync(List<ExecutionReport> candidates, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
+    {
+        var pairs = candidates.Select(e => (e.BotId, e.Symbol)).Distinct().ToArray();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var positions = new Dictionary<(string, string), (decimal, decimal)>();
+            var existing = new HashSet<string>(StringComparer.Ordinal);
+            await using (var read = new NpgsqlBatch(conn))
+            {
+                // BEGIN and COMMIT travel inside the batches, so the transaction costs no round trip of its own.
+                read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                read.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
+                read.BatchCommands.Add(Command("SELECT exec_id FROM trading.fills WHERE exec_id = ANY(@ids)",
+                    ("ids", candidates.Select(e => e.ExecId).ToArray())));
+                read.BatchCommands.Add(Command("""
+                    SELECT p.bot_id, p.symbol, p.qty, p.avg_price
+                    FROM trading.bot_positions p JOIN unnest(@bots, @symbols) AS t(b, s) ON p.bot_id = t.b AND p.symbol = t.s
+                    """, ("bots", pairs.Select(p => p.BotId).ToArray()), ("symbols", pairs.Select(p => p.Symbol).ToArray())));
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                // BEGIN returns no result set: the reader starts on the lock's.
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    positions[(reader.GetString(0), reader.GetString(1))] = (reader.GetDecimal(2), reader.GetDecimal(3));
+            }
+
+            var fresh = candidates.Where(e => !existing.Contains(e.ExecId)).ToList();
+            var (fills, changed) = FillLedger.Apply(fresh, positions);
+            if (fresh.Count > 0)
+            {
+                var now = time.GetUtcNow();
+                await using (var write = new NpgsqlBatch(conn))
+                {
+                    write.BatchCommands.Add(InsertFills(fills, now));
+                    write.BatchCommands.Add(UpsertPositions(changed, now));
+                    if (beforeCommit is null) write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                    await write.ExecuteNonQueryAsync(ct);
+                }
+                await CommitAfterAsync(conn, beforeCommit, ct);
+            }
+            else
+            {
+                await RollbackAsync(conn);
+            }
+
+            // What was read under the lock is the truth now: prime the cache for the fast path.
+            foreach (var pair in pairs) _positions[pair] = positions.GetValueOrDefault(pair);
+            foreach (var id in existing) Remember(id);
+            CheckedBatches++;
+            return Committed(fills, changed);
+        }
+        catch
+        {
+            await RollbackAsync(conn);
+            _positions.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>Records a committed batch in the caches and shapes the result.</summary>
+    private FillIngestResult Committed(List<(Fill Fill, string FeeCurrency)> fills, List<BotPosition> changed)
+    {
+        foreach (var p in changed) _positions[(p.BotId, p.Symbol)] = (p.Qty, p.AveragePrice);
+        foreach (var (f, _) in fills) Remember(f.ExecId);
         return new FillIngestResult(fills.Select(x => x.Fill).ToList(), changed);
     }
+
+    private void Remember(string execId)
+    {
+        if (!_stored.Add(execId)) return;
+        _storedOrder.Enqueue(execId);
+        if (_storedOrder.Count > RememberedExecIds) _stored.Remove(_storedOrder.Dequeue());
+    }
+
+    /// <summary>With the test hook, the writes went without COMMIT: run the hook, then commit.</summary>
+    private static async Task CommitAfterAsync(NpgsqlConnection conn, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
+    {
+        if (beforeCommit is null) return;
+        await beforeCommit(ct);
+        await using var commit = new NpgsqlCommand("COMMIT", conn);
+        await commit.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlBatchCommand InsertFills(List<(Fill Fill, string FeeCurrency)> fills, DateTimeOffset now)
+    {
+        var n = fills.Count;
+        var execIds = new string[n];
+        var orderIds = new string[n];
+        var clientIds = new string?[n];
+        var bots = new string[n];
+        var symbols = new string[n];
+        var categories = new string[n];
+        var sides = new string[n];
+        var prices = new decimal[n];
+        var qtys = new decimal[n];
+        var fees = new decimal[n];
+        var feeCurrencies = new string[n];
+        var times = new DateTimeOffset[n];
+        var pnls = new decimal[n];
+        var closings = new bool[n];
+        var reasons = new string?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var (f, feeCurrency) = fills[i];
+            execIds[i] = f.ExecId; orderIds[i] = f.OrderId; clientIds[i] = f.ClientOrderId; bots[i] = f.BotId; symbols[i] = f.Symbol;
+            categories[i] = f.Category.ToString(); sides[i] = f.Side.ToString(); prices[i] = f.Price; qtys[i] = f.Qty; fees[i] = f.Fee;
+            feeCurrencies[i] = feeCurrency; times[i] = f.ExecTime; pnls[i] = f.RealizedPnl; closings[i] = f.Closing; reasons[i] = f.CloseReason;
+        }
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO trading.fills (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency,
+                exec_time, realized_pnl, closing, close_reason, ingested_at)
+            SELECT e, o, c, b, s, cat, sd, p, q, f, fc, t, r, cl, cr, @now
+            FROM unnest(@e, @o, @c, @b, @s, @cat, @sd, @p, @q, @f, @fc, @t, @r, @cl, @cr) AS v(e, o, c, b, s, cat, sd, p, q, f, fc, t, r, cl, cr)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter("now", now));
+        cmd.Parameters.Add(Array("e", execIds, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array("o", orderIds, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array("c", clientIds, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array("b", bots, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array("s", symbols, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array("cat", categories, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array("sd", sides, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array("p", prices, NpgsqlDbType.Numeric));
+        cmd.Parameters.Add(Array("q", qtys, NpgsqlDbType.Numeric));
+        cmd.Parameters.Add(Array("f", fees, NpgsqlDbType.Numeric));
+        cmd.Parameters.Add(Array("fc", feeCurrencies, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array("t", times, NpgsqlDbType.TimestampTz));
+        cmd.Parameters.Add(Array("r", pnls, NpgsqlDbType.Numeric));
+        cmd.Parameters.Add(Array("cl", closings, NpgsqlDbType.Boolean));
+        cmd.Parameters.Add(Array("cr", reasons, NpgsqlDbType.Text));
+        return cmd;
+    }
+
+    private static NpgsqlBatchCommand UpsertPositions(List<BotPosition> changed, DateTimeOffset now) =>
+        Command("""
+            INSERT INTO trading.bot_positions (bot_id, symbol, qty, avg_price, updated_at)
+            SELECT b, s, q, a, @now FROM unnest(@bots, @symbols, @qtys, @avgs) AS v(b, s, q, a)
+            ON CONFLICT (bot_id, symbol) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at
+            """,
+            ("now", now),
+            ("bots", changed.Select(p => p.BotId).ToArray()),
+            ("symbols", changed.Select(p => p.Symbol).ToArray()),
+            ("qtys", changed.Select(p => p.Qty).ToArray()),
+            ("avgs", changed.Select(p => p.AveragePrice).ToArray()));
+
+    /// <summary>Ends whatever transaction the connection is in; a broken connection has none left and the pool drops it.</summary>
+    private static async Task RollbackAsync(NpgsqlConnection conn)
+    {
+        if (conn.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", conn);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // Nothing to undo on a connection that is gone: the server rolled the transaction back when it broke.
+        }
+    }
+
+    private static NpgsqlParameter Array(string name, Array values, NpgsqlDbType elementType) =>
+        new(name, NpgsqlDbType.Array | elementType) { Value = values };
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {

@@ -46,8 +46,7 @@ internal static class SqliteMigrations
             CREATE INDEX IF NOT EXISTS orders_created_at_idx ON orders (created_at);
 
             CREATE TABLE IF NOT EXISTS fills (
-                id INTEGER PRIMARY KEY,
-                exec_id TEXT NOT NULL UNIQUE,
+                exec_id TEXT NOT NULL PRIMARY KEY,
                 order_id TEXT NOT NULL,
                 client_order_id TEXT NULL,
                 bot_id TEXT NOT NULL,
@@ -64,9 +63,9 @@ internal static class SqliteMigrations
                 close_reason TEXT NULL,
                 ingested_at INTEGER NOT NULL
             );
-            CREATE INDEX IF NOT EXISTS fills_exec_time_idx ON fills (exec_time, id);
-            CREATE INDEX IF NOT EXISTS fills_bot_time_idx ON fills (bot_id, exec_time, id);
-            CREATE INDEX IF NOT EXISTS fills_symbol_time_idx ON fills (symbol, exec_time, id);
+            CREATE INDEX IF NOT EXISTS fills_exec_time_idx ON fills (exec_time);
+            CREATE INDEX IF NOT EXISTS fills_bot_time_idx ON fills (bot_id, exec_time);
+            CREATE INDEX IF NOT EXISTS fills_symbol_time_idx ON fills (symbol, exec_time);
 
             CREATE TABLE IF NOT EXISTS bot_positions (
                 bot_id TEXT NOT NULL,

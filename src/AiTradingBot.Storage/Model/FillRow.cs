@@ -6,7 +6,6 @@ namespace AiTradingBot.Storage.Model;
 /// <summary>A row of <c>fills</c>: one execution with the realized PnL the fills path computed.</summary>
 internal sealed class FillRow
 {
-    public long Id { get; set; }
     public string ExecId { get; set; } = "";
     public string OrderId { get; set; } = "";
     public string? ClientOrderId { get; set; }

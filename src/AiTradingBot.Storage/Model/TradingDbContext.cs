@@ -31,8 +31,7 @@ public sealed class TradingDbContext(DbContextOptions<TradingDbContext> options)
         modelBuilder.Entity<FillRow>(e =>
         {
             e.ToTable("fills");
-            e.HasKey(x => x.Id);
-            e.HasIndex(x => x.ExecId).IsUnique();
+            e.HasKey(x => x.ExecId);
         });
         modelBuilder.Entity<BotPositionRow>(e =>
         {
