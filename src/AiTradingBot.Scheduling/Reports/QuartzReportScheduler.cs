@@ -94,12 +94,12 @@ internal sealed class QuartzReportScheduler(
         foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(ReportJobKeys.Group), ct).ConfigureAwait(false))
         {
             if (await scheduler.GetJobDetail(key, ct).ConfigureAwait(false) is not { } job) continue;
-            var kind = ReportJobKeys.ParseKind(job.JobDataMap.GetString(ReportJobKeys.Kind));
-            var chatId = job.JobDataMap.GetString(ReportJobKeys.ChatId)!;
+            var kind = ReportJobKeys.ParseKind(job.JobDataMap.Text(ReportJobKeys.Kind));
+            var chatId = job.JobDataMap.Text(ReportJobKeys.ChatId)!;
             if (await keyValues.GetAsync(FiredKey(kind, chatId), ct).ConfigureAwait(false) is not { } firedText) continue;
             var fired = DateTimeOffset.Parse(firedText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-            var zone = Core.Trading.PnlPeriods.Zone(job.JobDataMap.GetString(ReportJobKeys.TimeZone));
-            if (ReportOccurrence.LatestBetween(QuartzCron.Convert(job.JobDataMap.GetString(ReportJobKeys.Cron)!), zone, fired, now) is not { } missed) continue;
+            var zone = Core.Trading.PnlPeriods.Zone(job.JobDataMap.Text(ReportJobKeys.TimeZone));
+            if (ReportOccurrence.LatestBetween(QuartzCron.Convert(job.JobDataMap.Text(ReportJobKeys.Cron)!), zone, fired, now) is not { } missed) continue;
             var trigger = TriggerBuilder.Create()
                 .WithIdentity(ReportJobKeys.Late(kind, chatId))
                 .ForJob(key)
@@ -183,7 +183,7 @@ internal sealed class QuartzReportScheduler(
         {
             // A job another instance removed meanwhile is simply not listed.
             if (await scheduler.GetJobDetail(key, ct).ConfigureAwait(false) is not { } job) continue;
-            if (chatId is not null && job.JobDataMap.GetString(ReportJobKeys.ChatId) != chatId) continue;
+            if (chatId is not null && job.JobDataMap.Text(ReportJobKeys.ChatId) != chatId) continue;
             list.Add(await DescribeAsync(scheduler, job, ct).ConfigureAwait(false));
         }
         return list.OrderBy(s => s.ChatId, StringComparer.Ordinal).ThenBy(s => s.Kind).ToList();
@@ -194,8 +194,8 @@ internal sealed class QuartzReportScheduler(
         var triggers = await scheduler.GetTriggersOfJob(job.Key, ct).ConfigureAwait(false);
         var next = triggers.Where(t => t.Key.Group == ReportJobKeys.Group).Select(t => t.GetNextFireTimeUtc()).Where(t => t is not null).Min();
         var data = job.JobDataMap;
-        return new ReportSchedule(ReportJobKeys.ParseKind(data.GetString(ReportJobKeys.Kind)), data.GetString(ReportJobKeys.Cron)!,
-            data.GetString(ReportJobKeys.ChatId)!, data.GetString(ReportJobKeys.TimeZone)!, next);
+        return new ReportSchedule(ReportJobKeys.ParseKind(data.Text(ReportJobKeys.Kind)), data.Text(ReportJobKeys.Cron)!,
+            data.Text(ReportJobKeys.ChatId)!, data.Text(ReportJobKeys.TimeZone)!, next);
     }
 
     private async Task RestoreAsync(IScheduler scheduler, CancellationToken ct)
@@ -228,9 +228,9 @@ internal sealed class QuartzReportScheduler(
             var key = ReportJobKeys.Job(d.Kind, chatId);
             wanted.Add(key);
             var existing = await scheduler.GetJobDetail(key, ct).ConfigureAwait(false);
-            if (existing?.JobDataMap.GetString(ReportJobKeys.Cron) == cron
-                && existing.JobDataMap.GetString(ReportJobKeys.TimeZone) == zone.Id
-                && existing.JobDataMap.GetString(ReportJobKeys.Source) == "config"
+            if (existing?.JobDataMap.Text(ReportJobKeys.Cron) == cron
+                && existing.JobDataMap.Text(ReportJobKeys.TimeZone) == zone.Id
+                && existing.JobDataMap.Text(ReportJobKeys.Source) == "config"
                 && (await scheduler.GetTriggersOfJob(key, ct).ConfigureAwait(false)).Count > 0)
                 continue;
             await ScheduleAsync(scheduler, d.Kind, cron, chatId, "config", ct).ConfigureAwait(false);
@@ -238,7 +238,7 @@ internal sealed class QuartzReportScheduler(
         foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(ReportJobKeys.Group), ct).ConfigureAwait(false))
         {
             if (wanted.Contains(key)) continue;
-            if (await scheduler.GetJobDetail(key, ct).ConfigureAwait(false) is { } job && job.JobDataMap.GetString(ReportJobKeys.Source) == "config")
+            if (await scheduler.GetJobDetail(key, ct).ConfigureAwait(false) is { } job && job.JobDataMap.Text(ReportJobKeys.Source) == "config")
             {
                 await scheduler.DeleteJob(key, ct).ConfigureAwait(false);
                 logger.LogInformation("Removed the configuration schedule {Job}: no longer in Reports:Schedules", key.Name);

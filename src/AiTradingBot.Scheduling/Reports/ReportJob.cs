@@ -35,14 +35,14 @@ internal sealed class ReportJob(
     {
         var ct = context.CancellationToken;
         var data = context.JobDetail.JobDataMap;
-        var kind = ReportJobKeys.ParseKind(data.GetString(ReportJobKeys.Kind));
-        var chatId = data.GetString(ReportJobKeys.ChatId) ?? ReportJobKeys.Admins;
-        var cron = data.GetString(ReportJobKeys.Cron) ?? "";
-        var zone = Core.Trading.PnlPeriods.Zone(data.GetString(ReportJobKeys.TimeZone));
+        var kind = ReportJobKeys.ParseKind(data.Text(ReportJobKeys.Kind));
+        var chatId = data.Text(ReportJobKeys.ChatId) ?? ReportJobKeys.Admins;
+        var cron = data.Text(ReportJobKeys.Cron) ?? "";
+        var zone = Core.Trading.PnlPeriods.Zone(data.Text(ReportJobKeys.TimeZone));
         var maxLateness = options.Value.MaxLateness;
         var fired = context.FireTimeUtc;
 
-        var scheduled = context.Trigger.JobDataMap.GetString(ReportJobKeys.ScheduledFor) is { } catchUp
+        var scheduled = context.Trigger.JobDataMap.Text(ReportJobKeys.ScheduledFor) is { } catchUp
             ? DateTimeOffset.Parse(catchUp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
             : ReportOccurrence.ForFire(QuartzCron.Convert(cron), zone, fired, maxLateness * 2 + TimeSpan.FromDays(1));
         if (scheduled is null)
@@ -50,7 +50,7 @@ internal sealed class ReportJob(
             logger.LogWarning("Skipped the {Kind} report for chat {ChatId}: no occurrence of \"{Cron}\" within {MaxLateness} before {Fired:O}", ReportJobKeys.Name(kind), chatId, cron, maxLateness, fired);
             return;
         }
-        if (data.GetString(ReportJobKeys.LastScheduled) is { } last
+        if (data.Text(ReportJobKeys.LastScheduled) is { } last
             && DateTimeOffset.Parse(last, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) >= scheduled.Value)
         {
             logger.LogDebug("The {Kind} report for chat {ChatId} scheduled for {Scheduled:O} was already sent", ReportJobKeys.Name(kind), chatId, scheduled);
