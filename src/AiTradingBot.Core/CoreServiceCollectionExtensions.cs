@@ -35,6 +35,8 @@ public static class CoreServiceCollectionExtensions
             .Validate(o => TryZone(o.TimeZone), "Assistant:TimeZone must be an IANA time zone such as UTC or Europe/Berlin.").ValidateOnStart();
         services.AddOptions<RiskOptions>().Bind(configuration.GetSection("Risk")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("Notifications"));
+        services.AddOptions<LaunchOptions>().Bind(configuration.GetSection("Launch")).ValidateOnStart()
+            .Validate(o => o.Templates.Values.All(t => !string.IsNullOrWhiteSpace(t.Image)), "Every Launch:Templates entry needs an Image.");
 
         services.TryAddSingleton(_ => SystemRegistry.FromOptions(
             configuration.GetSection("Systems").Get<Dictionary<string, SystemOptions>>(o => o.ErrorOnUnknownConfiguration = false)));
@@ -66,6 +68,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<PortfolioStepHandler>();
         services.TryAddSingleton<ReportStepHandler>();
         services.TryAddSingleton<HelpStepHandler>();
+        services.TryAddSingleton<LaunchStepHandler>();
+        services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<LaunchStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<SystemStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<TradingStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<PortfolioStepHandler>());

@@ -44,7 +44,7 @@ public sealed class DemoContainerRuntime : IContainerRuntime
     {
         var c = Get(container);
         return Task.FromResult(new ContainerInfo(c.Name, $"demo-{c.Name}", c.Running ? "running" : "exited", c.Running, c.Running ? "healthy" : null, c.Restarts,
-            c.StartedAt, c.FinishedAt, c.Running ? 0 : 143, false, c.Image, new Dictionary<string, string> { ["aitradingbot.demo"] = "true" }, "unless-stopped"));
+            c.StartedAt, c.FinishedAt, c.Running ? 0 : 143, false, c.Image, Labels(c), "unless-stopped"));
     }
 
     /// <inheritdoc />
@@ -138,6 +138,10 @@ public sealed class DemoContainerRuntime : IContainerRuntime
         _containers.TryRemove(container, out _);
         return Task.CompletedTask;
     }
+
+    private static Dictionary<string, string> Labels(DemoContainer c) => c.Managed
+        ? new() { ["aitradingbot.demo"] = "true", ["aitradingbot.managed"] = "true" }
+        : new() { ["aitradingbot.demo"] = "true" };
 
     private DemoContainer Get(string container) =>
         _containers.TryGetValue(container, out var c) ? c : throw new ContainerNotFoundException(container, $"Container {container} does not exist (DEMO). Check the Systems: configuration.");

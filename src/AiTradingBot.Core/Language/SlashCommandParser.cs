@@ -142,6 +142,15 @@ public sealed class SlashCommandParser
             }
             case "resume":
                 return args.Length == 0 ? Ok(new TradingResumeArgs()) : Bad();
+            case "launch":
+            {
+                if (args.Length is < 2 or > 3) return Bad(args.Length == 0 ? "Which template and name?" : null);
+                string? symbol = null;
+                if (args.Length == 3 && (symbol = SymbolResolver.Resolve(args[2])) is null) return Bad($"\"{args[2]}\" is not a symbol I know.");
+                return Ok(new SystemLaunchArgs(args[0].ToLowerInvariant(), args[1].ToLowerInvariant(), symbol));
+            }
+            case "remove":
+                return args.Length == 1 ? Ok(new SystemRemoveArgs(args[0])) : Bad(args.Length == 0 ? "Which launched bot?" : null);
             case "buy" or "sell":
                 return Order(input, name == "buy" ? OrderSide.Buy : OrderSide.Sell, args, Bad);
             case "close":

@@ -1,0 +1,56 @@
+using AiTradingBot.Core.Assistant;
+using AiTradingBot.Core.Execution;
+using AiTradingBot.Core.Plans.Actions;
+using AiTradingBot.Core.Tests.Support;
+using Xunit;
+
+namespace AiTradingBot.Core.Tests.Assistant;
+
+public sealed class LaunchTests : IAsyncLifetime
+{
+    private CoreTestHost _host = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _host = new CoreTestHost(new Dictionary<string, string?>
+        {
+            ["Launch:Templates:grid:Image"] = "localhost/tbot:1",
+            ["Launch:Templates:grid:Environment:STRATEGY"] = "grid-{symbol}",
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    [Fact]
+    public async Task Launching_a_bot_is_gated_and_creates_a_managed_container()
+    {
+        var reply = await _host.SayAsync("/launch grid delta btc");
+        Assert.Equal(ReplyKind.AwaitingConfirmation, reply.Kind);
+        Assert.Equal(new SystemLaunchArgs("grid", "delta", "BTCUSDT"), reply.Card!.Steps[0].Args);
+        var done = await _host.ConfirmAsync(reply.Card.Id);
+        var launched = Assert.IsType<LaunchResult>(done.Outcome!.Steps[0].Result);
+        Assert.Equal("delta", launched.Container.Name);
+        Assert.True((await _host.Runtime.InspectAsync("delta", CancellationToken.None)).Running);
+    }
+
+    [Fact]
+    public async Task Removing_is_gated_and_only_for_launched_containers()
+    {
+        await _host.ConfirmAsync((await _host.SayAsync("/launch grid delta")).Card!.Id);
+        var remove = await _host.ConfirmAsync((await _host.SayAsync("/remove delta")).Card!.Id);
+        Assert.IsType<RemoveResult>(remove.Outcome!.Steps[0].Result);
+
+        var configured = await _host.ConfirmAsync((await _host.SayAsync("/remove shortseller_trading")).Card!.Id);
+        Assert.Equal(StepStatus.Failed, configured.Outcome!.Steps[0].Status);
+        Assert.Contains("never removed", configured.Outcome.Steps[0].Error);
+        Assert.True((await _host.Runtime.InspectAsync("shortseller_trading", CancellationToken.None)).Running);
+    }
+
+    [Fact]
+    public async Task An_unknown_template_is_named_with_the_configured_ones()
+    {
+        var done = await _host.ConfirmAsync((await _host.SayAsync("/launch scalper epsilon")).Card!.Id);
+        Assert.Contains("Configured: grid", done.Outcome!.Steps[0].Error);
+    }
+}
