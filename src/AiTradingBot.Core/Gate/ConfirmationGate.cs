@@ -53,6 +53,9 @@ public sealed class ConfirmationGate(IKeyValueStore store, TimeProvider time, IO
         // Wrong user or chat must not consume the token: check before the atomic take.
         if (pending.UserId != userId || pending.ChatId != chatId || pending.Channel != channel)
             return new GateResult(GateStatus.NotYours, pending, null);
+        // The tombstone goes in before the atomic take, so a concurrent press that finds the token gone is told
+        // "already handled" rather than "nothing waiting".
+        await store.SetAsync(DoneKey(id), "claimed", Tombstone, ct).ConfigureAwait(false);
         var taken = await store.GetDeleteAsync(PendingKey(id), ct).ConfigureAwait(false);
         if (taken is null) return new GateResult(GateStatus.AlreadyHandled, pending, null);
         await store.DeleteAsync(LatestKey(channel, chatId, userId), ct).ConfigureAwait(false);
