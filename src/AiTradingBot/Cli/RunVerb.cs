@@ -12,9 +12,10 @@ public static class RunVerb
         var command = new Command("run", "Run the service: Telegram (polling or webhook), scheduled reports, notifications and /healthz.");
         command.SetAction(async (_, ct) =>
         {
-            var app = ServiceHost.Build(io.Overrides);
+            await using var app = ServiceHost.Build(io.Overrides);
+            await app.StartAsync(ct).ConfigureAwait(false);
             await io.Out.WriteLineAsync($"AiTradingBot running on {string.Join(", ", app.Urls)}").ConfigureAwait(false);
-            await app.RunAsync(ct).ConfigureAwait(false);
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
             return 0;
         });
         return command;
