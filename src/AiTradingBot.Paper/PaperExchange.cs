@@ -44,9 +44,16 @@ public sealed class PaperExchange : IExchange
     {
         var now = _time.GetUtcNow();
         var last = Price(symbol, now);
-        var day = Enumerable.Range(0, 25).Select(h => _prices.PriceAt(symbol, now.AddHours(-h)) ?? last).ToList();
-        var open = day[^1];
-        return Task.FromResult(new Ticker(symbol, last, open == 0 ? null : Math.Round((last - open) / open * 100, 2), day.Max(), day.Min(), now));
+        // 24h open, high and low from a few samples of the feed: enough for a simulated market, cheap on the hot path.
+        decimal open = last, high = last, low = last;
+        for (var h = 4; h <= 24; h += 4)
+        {
+            var p = _prices.PriceAt(symbol, now.AddHours(-h)) ?? last;
+            if (p > high) high = p;
+            if (p < low) low = p;
+            if (h == 24) open = p;
+        }
+        return Task.FromResult(new Ticker(symbol, last, open == 0 ? null : Math.Round((last - open) / open * 100, 2), high, low, now));
     }
 
     /// <inheritdoc />
