@@ -40,6 +40,9 @@ internal sealed class QuartzSchedulerFactory(
                 await services.GetRequiredService<QuartzSchemaMigrator>().MigrateAsync(ct).ConfigureAwait(false);
             LogContext.SetCurrentLogProvider(loggerFactory);
             var scheduler = await new StdSchedulerFactory(Properties(o)).GetScheduler(ct).ConfigureAwait(false);
+            // Quartz's process-wide repository hands an existing scheduler of the same name to the next factory; each
+            // container (a host, or one instance of several in a test process) must own its own cluster member.
+            SchedulerRepository.Instance.Remove(scheduler.SchedulerName, scheduler.SchedulerInstanceId);
             scheduler.JobFactory = new ServiceProviderJobFactory(services);
             _scheduler = scheduler;
             return scheduler;

@@ -43,7 +43,7 @@ public sealed class SchedulingTestHost : IAsyncDisposable
         TimeProvider? time = null,
         ILoggerProvider? logs = null,
         bool start = true,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection, IConfiguration>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var config = new Dictionary<string, string?> { ["Storage:Ephemeral"] = "true", ["Exchange:Provider"] = "paper" };
@@ -55,7 +55,7 @@ public sealed class SchedulingTestHost : IAsyncDisposable
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(store ?? new InMemoryKeyValueStore(time ?? TimeProvider.System));
         builder.Services.AddSingleton<INotificationChannel>(channel);
-        configure?.Invoke(builder.Services);
+        configure?.Invoke(builder.Services, builder.Configuration);
         builder.Services.AddAiTradingBotPaper(builder.Configuration);
         builder.Services.AddAiTradingBotScheduling(builder.Configuration);
         builder.Services.AddAiTradingBotCore(builder.Configuration);

@@ -1,0 +1,71 @@
+using AiTradingBot.Scheduling.Tests.Support;
+using AiTradingBot.Telegram;
+using Xunit;
+
+namespace AiTradingBot.Scheduling.Tests.Integration;
+
+/// <summary>
+/// Reports end to end through telegram-test-api (ATB_TEST_TELEGRAM): the admin's words go through the Telegram channel
+/// and the real core; reports come back through the notification hub and the Telegram channel.
+/// </summary>
+public sealed class TelegramEndToEndTests
+{
+    private const long Admin = 1001;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(SchedulingTestHost Host, TelegramEmulator User)> StartAsync()
+    {
+        var url = AiTradingBot.Testing.Integration.Require("ATB_TEST_TELEGRAM", "The Telegram Bot API emulator (telegram-test-api)");
+        var token = TelegramEmulator.NewToken();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = token,
+            ["Telegram:AdminIds:0"] = Admin.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Telegram:ApiBaseUrl"] = url,
+            ["Telegram:PollTimeoutSeconds"] = "0",
+            ["Telegram:PollIdleDelay"] = "00:00:00.100",
+            ["Telegram:MaxMessagesPerSecondPerChat"] = "0",
+            ["Systems:alpha:Container"] = "shortseller_trading",
+            ["Systems:bravo:Container"] = "lxalgo_trading",
+        };
+        var host = await SchedulingTestHost.CreateAsync(settings, configure: (s, c) => s.AddAiTradingBotTelegram(c));
+        return (host, new TelegramEmulator(url, token));
+    }
+
+    [Fact]
+    public async Task Send_me_the_daily_report_arrives_as_Telegram_HTML()
+    {
+        var (host, user) = await StartAsync();
+        await using var _ = host;
+        using var __ = user;
+
+        await user.SendTextAsync(Admin, "send me the daily report", Ct);
+
+        var (report, _) = await user.WaitForAsync(Admin, m => m.Text.Contains("DAILY REPORT"), TimeSpan.FromSeconds(30), Ct);
+        Assert.StartsWith("<b>DAILY REPORT", report.Text);
+        Assert.Contains("No trades in this period.", report.Text);
+        Assert.Contains("alpha", report.Text);
+        TelegramHtml.AssertValid(report.Text);
+    }
+
+    [Fact]
+    public async Task Schedule_a_sitrep_every_minute_arrives_on_the_minute()
+    {
+        var (host, user) = await StartAsync();
+        await using var _ = host;
+        using var __ = user;
+
+        await user.SendTextAsync(Admin, "schedule a sitrep every minute", Ct);
+        var (confirmation, at) = await user.WaitForAsync(Admin, m => m.Text.Contains("scheduled"), TimeSpan.FromSeconds(30), Ct);
+        Assert.Contains("* * * * *", confirmation.Text);
+        var due = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero).AddMinutes(1);
+
+        var (report, seen) = await user.WaitForAsync(Admin, m => m.Text.Contains("SITREP REPORT"), due - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20), Ct);
+
+        // On time: not before the minute, and within seconds of it (polling the emulator adds up to 0.2 s).
+        Assert.InRange(seen, due, due.AddSeconds(5));
+        Assert.DoesNotContain("late", report.Text);
+        Assert.Contains("alpha", report.Text);
+        TelegramHtml.AssertValid(report.Text);
+    }
+}
