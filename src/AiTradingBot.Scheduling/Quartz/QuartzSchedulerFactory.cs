@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
 using Quartz.Impl;
-using Quartz.Logging;
 
 namespace AiTradingBot.Scheduling.Quartz;
 
@@ -23,6 +22,7 @@ internal sealed class QuartzSchedulerFactory(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IScheduler? _scheduler;
+    private IDisposable? _logs;
 
     /// <summary>The store in use.</summary>
     public SchedulerStore Store => store;
@@ -38,7 +38,7 @@ internal sealed class QuartzSchedulerFactory(
             var o = options.Value;
             if (store.IsPostgres && o.MigrateOnStart)
                 await services.GetRequiredService<QuartzSchemaMigrator>().MigrateAsync(ct).ConfigureAwait(false);
-            LogContext.SetCurrentLogProvider(loggerFactory);
+            _logs = QuartzLogBridge.Attach(loggerFactory);
             var scheduler = await new StdSchedulerFactory(Properties(o)).GetScheduler(ct).ConfigureAwait(false);
             // Quartz's process-wide repository hands an existing scheduler of the same name to the next factory; each
             // container (a host, or one instance of several in a test process) must own its own cluster member.
@@ -88,6 +88,7 @@ internal sealed class QuartzSchedulerFactory(
     public async ValueTask DisposeAsync()
     {
         if (_scheduler is { IsShutdown: false } s) await s.Shutdown(waitForJobsToComplete: true).ConfigureAwait(false);
+        _logs?.Dispose();
         _gate.Dispose();
     }
 }

@@ -72,8 +72,9 @@ public sealed class PostgresSchedulingTests
     {
         await using var db = await PostgresDatabase.CreateAsync();
         var deliveries = new ConcurrentQueue<RecordingChannel.Delivery>();
-        await using var a = await SchedulingTestHost.CreateAsync(Settings(db, "node-a"), channel: new RecordingChannel("node-a", deliveries));
-        await using var b = await SchedulingTestHost.CreateAsync(Settings(db, "node-b"), channel: new RecordingChannel("node-b", deliveries));
+        var logs = new LogCapture();
+        await using var a = await SchedulingTestHost.CreateAsync(Settings(db, "node-a"), channel: new RecordingChannel("node-a", deliveries), logs: logs);
+        await using var b = await SchedulingTestHost.CreateAsync(Settings(db, "node-b"), channel: new RecordingChannel("node-b", deliveries), logs: logs);
         await a.Scheduler.ScheduleAsync(ReportKind.Sitrep, "* * * * *", "42", Ct);
         var start = DateTimeOffset.UtcNow;
         var firstMinute = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, TimeSpan.Zero).AddMinutes(1);
@@ -85,6 +86,7 @@ public sealed class PostgresSchedulingTests
         var fired = deliveries.ToList();
         Assert.Equal(["node-a", "node-b"], [await InstanceIdAsync(a), await InstanceIdAsync(b)]);
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", fired.Select(d => $"{d.At:HH:mm:ss.fff} {d.Instance}")));
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", logs.Lines.Where(l => !l.Contains("Microsoft.Hosting"))));
         Assert.Equal(3, fired.Count);
         for (var i = 0; i < 3; i++)
         {

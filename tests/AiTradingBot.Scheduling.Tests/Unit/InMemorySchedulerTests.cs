@@ -5,6 +5,7 @@ using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Reports;
 using AiTradingBot.Scheduling.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit;
 
@@ -209,6 +210,22 @@ public sealed class InMemorySchedulerTests
         Assert.Null(delivery.Notification.ChatId);
         Assert.Equal(Core.Notifications.NotificationKind.Report, delivery.Notification.Kind);
         Assert.Contains("PNL REPORT", delivery.Notification.Text);
+    }
+
+    [Fact]
+    public async Task A_scheduler_keeps_firing_after_another_host_in_the_same_process_is_disposed()
+    {
+        var logs = new LogCapture();
+        await using var running = await SchedulingTestHost.CreateAsync(logs: logs);
+        await running.Scheduler.ScheduleAsync(ReportKind.Sitrep, "* * * * *", "42", Ct);
+        await (await SchedulingTestHost.CreateAsync()).DisposeAsync(); // Quartz logs through one process-wide factory
+
+        var quartz = await running.Services.GetRequiredService<Quartz.QuartzSchedulerFactory>().GetAsync(Ct);
+        await quartz.TriggerJob(new global::Quartz.JobKey("sitrep:42", "reports"), Ct);
+
+        var delivery = await WaitForAsync(running.Channel, 1, logs);
+        Assert.Equal("42", delivery.Notification.ChatId);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("disposed object"));
     }
 
     private static async Task<RecordingChannel.Delivery> WaitForAsync(RecordingChannel channel, int count, LogCapture? logs = null, int seconds = 20)
