@@ -21,6 +21,8 @@ public static class ActionIntent
         ["system.exec"] = Words("run|execute|exec|perform|trigger|invoke|fire|command|health ?check"),
         ["system.killswitch"] = Words("killswitch|kill switch|kill-switch|panic|emergency|stop everything|stop all trading|halt everything|halt all|shut everything down"),
         ["trading.resume"] = Words("resume|unhalt|un-halt|unfreeze|re-?enable|continue trading|restart trading|back to trading"),
+        ["system.launch"] = Words("launch|spin up|create|new bot|new container|provision"),
+        ["system.remove"] = Words("remove|delete|destroy|tear down|decommission"),
         ["order.place"] = Words("buy|purchase|long|acquire|accumulate|bid|sell|short|dump|offload|order|ape|enter|open (a |an )?(long|short|position)|market|limit"),
         ["order.cancel"] = Words("cancel|cancell|revoke|withdraw|pull|remove|delete|clear|kill|drop|scrap|nuke"),
         ["position.close"] = Words("close|flatten|exit|liquidate|unwind|square|reduce|trim|cut|take profit|get out|dump|sell"),
