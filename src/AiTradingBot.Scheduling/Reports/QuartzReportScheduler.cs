@@ -179,7 +179,11 @@ internal sealed class QuartzReportScheduler(
     private static async Task<IReadOnlyList<ReportSchedule>> ListAsync(IScheduler scheduler, string? chatId, CancellationToken ct)
     {
         var list = new List<ReportSchedule>();
-        foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(ReportJobKeys.Group), ct).ConfigureAwait(false))
+        // A chat has at most one job per kind, named after both: look those up rather than scan every chat's.
+        var keys = chatId is null
+            ? await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(ReportJobKeys.Group), ct).ConfigureAwait(false)
+            : Enum.GetValues<ReportKind>().Select(k => ReportJobKeys.Job(k, chatId)).ToList();
+        foreach (var key in keys)
         {
             // A job another instance removed meanwhile is simply not listed.
             if (await scheduler.GetJobDetail(key, ct).ConfigureAwait(false) is not { } job) continue;
