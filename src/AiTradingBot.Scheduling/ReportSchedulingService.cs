@@ -20,6 +20,7 @@ internal sealed class ReportSchedulingService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = await reports.SchedulerAsync(cancellationToken).ConfigureAwait(false);
+        await reports.ApplyConfiguredAsync(cancellationToken).ConfigureAwait(false);
         await reports.QueueMissedAsync(cancellationToken).ConfigureAwait(false);
         await scheduler.Start(cancellationToken).ConfigureAwait(false);
         var count = (await reports.ListAsync(null, cancellationToken).ConfigureAwait(false)).Count;

@@ -19,7 +19,8 @@ namespace AiTradingBot.Scheduling.Reports;
 /// are restricted), evaluated in the configured zone, misfires fired once at recovery. On PostgreSQL the jobs live in
 /// the shared clustered store, so every instance lists the same schedules and each occurrence fires once. In memory,
 /// chat schedules are also written to the durable live-state store (<see cref="KeyValueReportScheduler"/>'s keys)
-/// and restored from it when the scheduler is created. Schedules from <c>Reports:Schedules</c> are applied then too.
+/// and restored from it when the scheduler is created. Schedules from <c>Reports:Schedules</c> are applied at start of
+/// the long-running host (and, in memory, whenever a process creates its scheduler).
 /// </summary>
 internal sealed class QuartzReportScheduler(
     QuartzSchedulerFactory factory,
@@ -70,8 +71,12 @@ internal sealed class QuartzReportScheduler(
         try
         {
             if (_initialized) return scheduler;
-            if (InMemory) await RestoreAsync(scheduler, ct).ConfigureAwait(false);
-            await ApplyConfiguredAsync(scheduler, ct).ConfigureAwait(false);
+            if (InMemory)
+            {
+                // This process's own store: what it lists should be what `run` would fire.
+                await RestoreAsync(scheduler, ct).ConfigureAwait(false);
+                await ApplyConfiguredAsync(scheduler, ct).ConfigureAwait(false);
+            }
             _initialized = true;
             return scheduler;
         }
@@ -79,6 +84,16 @@ internal sealed class QuartzReportScheduler(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Applies <c>Reports:Schedules</c> to the shared PostgreSQL store; only the long-running host does this, so a one-shot
+    /// verb run with other configuration against the same database cannot add or remove configured schedules.
+    /// </summary>
+    internal async Task ApplyConfiguredAsync(CancellationToken ct)
+    {
+        var scheduler = await SchedulerAsync(ct).ConfigureAwait(false);
+        if (!InMemory) await ApplyConfiguredAsync(scheduler, ct).ConfigureAwait(false);
     }
 
     /// <summary>

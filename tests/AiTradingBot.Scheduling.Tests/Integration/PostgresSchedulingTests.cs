@@ -64,6 +64,28 @@ public sealed class PostgresSchedulingTests
         Assert.Empty(await a.Scheduler.ListAsync(null, Ct));
     }
 
+    [Fact]
+    public async Task Configuration_schedules_are_applied_by_running_hosts_unchanged_ones_left_alone_and_one_shot_verbs_touch_none()
+    {
+        await using var db = await PostgresDatabase.CreateAsync();
+        var configured = Settings(db, "node-a");
+        configured["Reports:Schedules:0:Kind"] = "daily";
+        configured["Reports:Schedules:0:Cron"] = "0 8 * * *";
+        const string startTime = "SELECT start_time FROM quartz.qrtz_triggers WHERE job_name = 'daily:admins'";
+
+        await using (var first = await SchedulingTestHost.CreateAsync(configured))
+            Assert.Equal(("admins", ReportKind.Daily, "0 8 * * *"), Assert.Single(await first.Scheduler.ListAsync(null, Ct)) is var s ? (s.ChatId, s.Kind, s.Cron) : default);
+        var created = await db.ScalarAsync<long>(startTime);
+
+        await using (var ask = await SchedulingTestHost.CreateAsync(Settings(db, "node-ask"), start: false))
+            Assert.Single(await ask.Scheduler.ListAsync(null, Ct)); // no Reports:Schedules here, and nothing removed
+        await using (var second = await SchedulingTestHost.CreateAsync(configured))
+            Assert.Single(await second.Scheduler.ListAsync(null, Ct));
+
+        // Untouched by the second start: a trigger replaced at start would lose a misfire pending since the last run.
+        Assert.Equal(created, await db.ScalarAsync<long>(startTime));
+    }
+
     private static async Task<string> InstanceIdAsync(SchedulingTestHost host) =>
         (await host.Services.GetRequiredService<QuartzSchedulerFactory>().GetAsync(Ct)).SchedulerInstanceId;
 
