@@ -97,6 +97,8 @@ public sealed class PostgresSchedulingTests
         var logs = new LogCapture();
         await using var a = await SchedulingTestHost.CreateAsync(Settings(db, "node-a"), channel: new RecordingChannel("node-a", deliveries), logs: logs);
         await using var b = await SchedulingTestHost.CreateAsync(Settings(db, "node-b"), channel: new RecordingChannel("node-b", deliveries), logs: logs);
+        // Not across a minute boundary: the first expected minute is the one after the schedule exists.
+        if (DateTimeOffset.UtcNow.Second >= 55) await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second), Ct);
         await a.Scheduler.ScheduleAsync(ReportKind.Sitrep, "* * * * *", "42", Ct);
         var start = DateTimeOffset.UtcNow;
         var firstMinute = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, TimeSpan.Zero).AddMinutes(1);

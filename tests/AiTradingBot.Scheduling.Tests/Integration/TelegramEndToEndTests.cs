@@ -32,6 +32,8 @@ public sealed class TelegramEndToEndTests
         return (host, new TelegramEmulator(url, token));
     }
 
+    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
+
     [Fact]
     public async Task Send_me_the_daily_report_arrives_as_Telegram_HTML()
     {
@@ -55,15 +57,17 @@ public sealed class TelegramEndToEndTests
         await using var _ = host;
         using var __ = user;
 
+        var sent = DateTimeOffset.UtcNow;
         await user.SendTextAsync(Admin, "schedule a sitrep every minute", Ct);
-        var (confirmation, at) = await user.WaitForAsync(Admin, m => m.Text.Contains("scheduled"), TimeSpan.FromSeconds(30), Ct);
+        var (confirmation, confirmed) = await user.WaitForAsync(Admin, m => m.Text.Contains("scheduled"), TimeSpan.FromSeconds(30), Ct);
         Assert.Contains("* * * * *", confirmation.Text);
-        var due = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero).AddMinutes(1);
 
-        var (report, seen) = await user.WaitForAsync(Admin, m => m.Text.Contains("SITREP REPORT"), due - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20), Ct);
+        var (report, seen) = await user.WaitForAsync(Admin, m => m.Text.Contains("SITREP REPORT"), Minute(confirmed).AddMinutes(1) - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20), Ct);
 
-        // On time: not before the minute, and within seconds of it (polling the emulator adds up to 0.2 s).
-        Assert.InRange(seen, due, due.AddSeconds(5));
+        // On time: seconds after the first minute that began once the schedule existed (polling adds up to 0.2 s).
+        var due = Minute(seen);
+        Assert.InRange(due, Minute(sent).AddMinutes(1), Minute(confirmed).AddMinutes(1));
+        Assert.InRange(seen - due, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.DoesNotContain("late", report.Text);
         Assert.Contains("alpha", report.Text);
         TelegramHtml.AssertValid(report.Text);
