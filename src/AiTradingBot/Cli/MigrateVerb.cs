@@ -22,6 +22,14 @@ public static class MigrateVerb
             await io.Out.WriteLineAsync(result.Applied.Count == 0
                 ? $"{result.Target}: up to date at version {result.CurrentVersion}."
                 : $"{result.Target}: applied {string.Join(", ", result.Applied)}; now at version {result.CurrentVersion}.").ConfigureAwait(false);
+            // The clustered scheduler's own tables (schema quartz), only when PostgreSQL is configured.
+            if (services.GetService<AiTradingBot.Scheduling.Migrations.QuartzSchemaMigrator>() is { } quartz)
+            {
+                var q = await quartz.MigrateAsync(ct).ConfigureAwait(false);
+                await io.Out.WriteLineAsync(q.Applied.Count == 0
+                    ? $"Scheduler (schema quartz): up to date at version {q.CurrentVersion}."
+                    : $"Scheduler (schema quartz): applied {string.Join(", ", q.Applied)}; now at version {q.CurrentVersion}.").ConfigureAwait(false);
+            }
             return 0;
         });
         return command;
