@@ -27,9 +27,6 @@ public sealed class InMemoryKeyValueStore : IKeyValueStore
         }
     }
 
-    /// <summary>Where durable keys are kept, or null.</summary>
-    public string? DurableFile => _file;
-
     /// <inheritdoc />
     public Task<string?> GetAsync(string key, CancellationToken ct)
     {

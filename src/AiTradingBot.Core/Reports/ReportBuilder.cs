@@ -18,6 +18,7 @@ public sealed class ReportBuilder(
     SystemStepHandler systems,
     PortfolioStepHandler portfolio,
     IExchange exchange,
+    IContainerRuntime runtime,
     IFillStore fills,
     IAuditLog audit,
     TimeProvider time,
@@ -78,7 +79,7 @@ public sealed class ReportBuilder(
     {
         try
         {
-            var sitrep = new SystemsReportResult(false, await systems.ReportAsync("all", ct).ConfigureAwait(false), false);
+            var sitrep = new SystemsReportResult(false, await systems.ReportAsync("all", ct).ConfigureAwait(false), runtime.IsDemo);
             add(r => r.RenderResult(sitrep));
         }
         catch (StepFailedException e)

@@ -54,3 +54,16 @@ public sealed class LaunchTests : IAsyncLifetime
         Assert.Contains("Configured: grid", done.Outcome!.Steps[0].Error);
     }
 }
+
+public sealed class ReportLabelTests
+{
+    [Fact]
+    public async Task Reports_about_demo_systems_say_so()
+    {
+        await using var host = new CoreTestHost();
+        var reply = await host.SayAsync("/report sitrep");
+        var report = Assert.IsType<ReportResult>(reply.Outcome!.Steps[0].Result);
+        Assert.Contains("DEMO", report.Text);
+        Assert.Contains("DEMO", report.Html);
+    }
+}
