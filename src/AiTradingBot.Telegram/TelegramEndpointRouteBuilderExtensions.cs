@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using AiTradingBot.Telegram.Api;
 using AiTradingBot.Telegram.Updates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Types;
 
 namespace AiTradingBot.Telegram;
 
@@ -29,20 +30,22 @@ public static class TelegramEndpointRouteBuilderExtensions
         if (endpoints.ServiceProvider.GetService<TelegramUpdateProcessor>() is null || options is null) return endpoints;
         var o = options.Value;
         if (o.Mode != TelegramMode.Webhook || string.IsNullOrEmpty(o.WebhookSecret)) return endpoints;
-        var secret = Encoding.UTF8.GetBytes(o.WebhookSecret);
+        // Hashes of equal length, so the comparison takes the same time whatever the caller sent.
+        var secret = SHA256.HashData(Encoding.UTF8.GetBytes(o.WebhookSecret));
 
         endpoints.MapPost(o.WebhookPath, async (HttpContext http, TelegramUpdateProcessor processor, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
         {
             var given = http.Request.Headers[SecretHeader].ToString();
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), secret))
+            if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), secret))
             {
                 loggers.CreateLogger("AiTradingBot.Telegram.Webhook").LogWarning("Rejected a webhook request from {Remote} without the right secret header", http.Connection.RemoteIpAddress);
                 return Results.Unauthorized();
             }
-            TelegramUpdate? update;
+            Update? update;
             try
             {
-                update = await JsonSerializer.DeserializeAsync<TelegramUpdate>(http.Request.Body, TelegramBotClient.Json, http.RequestAborted).ConfigureAwait(false);
+                // The library's own options: its converters (dates, enums, polymorphic types) bind the update as sent.
+                update = await JsonSerializer.DeserializeAsync<Update>(http.Request.Body, JsonBotAPI.Options, http.RequestAborted).ConfigureAwait(false);
             }
             catch (JsonException)
             {

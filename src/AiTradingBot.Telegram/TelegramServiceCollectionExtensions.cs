@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
 
 namespace AiTradingBot.Telegram;
 
@@ -28,10 +29,21 @@ public static class TelegramServiceCollectionExtensions
         services.AddOptions<TelegramOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        // The token is in every request path: the factory's request loggers would print it.
-        services.AddHttpClient(TelegramBotClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
-
-        services.TryAddSingleton<TelegramBotClient>();
+        // The token is in every request path: the factory's request loggers would print it. No resilience handler:
+        // TelegramApi decides what may be repeated, so a retry can never race a send that succeeded. Timeouts are
+        // per call (getUpdates waits longer); the pooled connections are renewed so DNS changes are followed.
+        services.AddHttpClient(TelegramApi.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.TryAddSingleton<ITelegramBotClient>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramApi.HttpClientName);
+            // RetryThreshold 0: the library never waits out a 429 itself; SendPacer and TelegramApi own that.
+            return new TelegramBotClient(new TelegramBotClientOptions(o.BotToken!, o.ApiBaseUrl.TrimEnd('/')) { RetryThreshold = 0 }, http);
+        });
+        services.TryAddSingleton<TelegramApi>();
         services.TryAddSingleton<SendPacer>();
         services.TryAddSingleton<TelegramSender>();
         services.TryAddSingleton<TelegramReplyRenderer>();

@@ -1,4 +1,4 @@
-using AiTradingBot.Telegram.Api;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace AiTradingBot.Telegram.Rendering;
 
@@ -16,15 +16,19 @@ public static class Keyboards
     ];
 
     /// <summary>✅ Confirm / ✖ Cancel under a confirmation card.</summary>
-    public static InlineKeyboardMarkup Confirmation(string confirmationId) => new(
-    [
-        [new InlineKeyboardButton("✅ Confirm", CallbackData.Confirm(confirmationId)), new InlineKeyboardButton("✖ Cancel", CallbackData.Cancel(confirmationId))],
-    ]);
+    public static InlineKeyboardMarkup Confirmation(string confirmationId) => new(new[]
+    {
+        InlineKeyboardButton.WithCallbackData("✅ Confirm", CallbackData.Confirm(confirmationId)),
+        InlineKeyboardButton.WithCallbackData("✖ Cancel", CallbackData.Cancel(confirmationId)),
+    });
+
+    /// <summary>No buttons: removes a keyboard when a message is edited.</summary>
+    public static InlineKeyboardMarkup None() => new(Array.Empty<IEnumerable<InlineKeyboardButton>>());
 
     /// <summary>The /cc main menu, two buttons a row.</summary>
     public static InlineKeyboardMarkup MainMenuMarkup() => new(
-        MainMenu.Select(m => new InlineKeyboardButton(m.Label, CallbackData.Menu(m.Key)))
-            .Chunk(2).Select(row => (IReadOnlyList<InlineKeyboardButton>)row).ToList());
+        MainMenu.Select(m => InlineKeyboardButton.WithCallbackData(m.Label, CallbackData.Menu(m.Key)))
+            .Chunk(2).Select(row => (IEnumerable<InlineKeyboardButton>)row).ToList());
 
     /// <summary>The message a menu key stands for, or null for an unknown key (never trusted as free text).</summary>
     public static string? MenuCommand(string key) => MainMenu.FirstOrDefault(m => m.Key == key).Command;

@@ -1,4 +1,4 @@
-using AiTradingBot.Telegram.Api;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace AiTradingBot.Telegram.Rendering;
 

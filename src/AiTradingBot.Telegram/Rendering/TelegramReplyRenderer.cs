@@ -2,7 +2,7 @@ using System.Text;
 using AiTradingBot.Core.Assistant;
 using AiTradingBot.Core.Execution;
 using AiTradingBot.Core.Rendering;
-using AiTradingBot.Telegram.Api;
+using Telegram.Bot.Types.ReplyMarkups;
 using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Telegram.Rendering;

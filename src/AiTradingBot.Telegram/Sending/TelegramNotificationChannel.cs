@@ -86,7 +86,7 @@ public sealed class TelegramNotificationChannel : BackgroundService, INotificati
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    _logger.LogError("Delivering a {Kind} notification failed: {Error}", notification.Kind, TelegramBotClient.Redact(e.Message, _options.BotToken));
+                    _logger.LogError("Delivering a {Kind} notification failed: {Error}", notification.Kind, TelegramApi.Redact(e.Message, _options.BotToken));
                 }
             }
         }

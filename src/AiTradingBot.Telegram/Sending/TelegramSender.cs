@@ -4,15 +4,25 @@ using AiTradingBot.Core.Rendering;
 using AiTradingBot.Telegram.Api;
 using AiTradingBot.Telegram.Rendering;
 using Microsoft.Extensions.Logging;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace AiTradingBot.Telegram.Sending;
 
 /// <summary>
 /// Sends and edits rendered replies through the pacer: parts in order, buttons under the last part, files after,
-/// and a tag-free retry when Telegram cannot parse the HTML, so the user always gets an answer.
+/// and a tag-free retry when Telegram cannot parse the HTML, so the user always gets an answer. An edit that fails
+/// (message too old, deleted) is sent as a new message instead: a result is never lost.
 /// </summary>
-public sealed partial class TelegramSender(TelegramBotClient client, SendPacer pacer, ILogger<TelegramSender> logger)
+public sealed partial class TelegramSender(TelegramApi api, ILogger<TelegramSender> logger)
 {
+    /// <summary>Telegram's limit on a photo or document caption.</summary>
+    public const int CaptionLimit = 1024;
+
+    private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
+
     /// <summary>Sends a reply as new messages; returns the id of the last message (where buttons are).</summary>
     public async Task<long?> SendAsync(long chatId, OutgoingReply reply, bool disableNotification, CancellationToken ct)
     {
@@ -26,24 +36,28 @@ public sealed partial class TelegramSender(TelegramBotClient client, SendPacer p
         return last;
     }
 
-    /// <summary>Replaces a message (a confirmation card) with a reply; extra parts follow as new messages.</summary>
+    /// <summary>
+    /// Replaces a message (a confirmation card) with a reply; extra parts follow as new messages. When the card cannot
+    /// be edited any more, the first part is sent as a new message, so the result always reaches the chat.
+    /// </summary>
     public async Task EditAsync(long chatId, long messageId, OutgoingReply reply, CancellationToken ct)
     {
         var first = reply.Parts.Count > 0 ? reply.Parts[0] : "";
-        var keyboard = reply.Parts.Count == 1 ? reply.Keyboard ?? InlineKeyboardMarkup.Empty : InlineKeyboardMarkup.Empty;
-        await pacer.WaitAsync(chatId, ct).ConfigureAwait(false);
+        var lastIsFirst = reply.Parts.Count == 1;
+        var keyboard = lastIsFirst ? reply.Keyboard ?? Keyboards.None() : Keyboards.None();
         try
         {
-            await client.EditMessageTextAsync(chatId, messageId, first, keyboard, ct).ConfigureAwait(false);
+            await EditTextAsync(chatId, messageId, first, keyboard, ct).ConfigureAwait(false);
         }
         catch (TelegramApiException e) when (e.ErrorCode == 400 && e.Description.Contains("not modified", StringComparison.OrdinalIgnoreCase))
         {
-            // Two presses raced to the same text: nothing to change.
+            // The card already shows exactly this text (two presses raced, or a repeated edit landed): nothing is lost.
         }
-        catch (TelegramApiException e) when (e.ErrorCode == 400 && IsParseError(e))
+        catch (TelegramApiException e)
         {
-            logger.LogWarning("Telegram could not parse an edited message's HTML; sending it without markup");
-            await client.EditMessageTextAsync(chatId, messageId, StripTags(first), keyboard, ct).ConfigureAwait(false);
+            // Too old, deleted, not editable, or no answer: a second copy of a result is better than none.
+            logger.LogWarning("Editing message {MessageId} in chat {ChatId} failed ({Error}); sending the result as a new message", messageId, chatId, e.Message);
+            await SendPartAsync(chatId, first, lastIsFirst ? reply.Keyboard : null, false, ct).ConfigureAwait(false);
         }
         for (var i = 1; i < reply.Parts.Count; i++)
             await SendPartAsync(chatId, reply.Parts[i], i == reply.Parts.Count - 1 ? reply.Keyboard : null, false, ct).ConfigureAwait(false);
@@ -55,8 +69,8 @@ public sealed partial class TelegramSender(TelegramBotClient client, SendPacer p
     {
         try
         {
-            await pacer.WaitAsync(chatId, ct).ConfigureAwait(false);
-            await client.EditMessageReplyMarkupAsync(chatId, messageId, InlineKeyboardMarkup.Empty, ct).ConfigureAwait(false);
+            await api.CallAsync("editMessageReplyMarkup", chatId, TelegramCallKind.Idempotent,
+                (bot, token) => bot.EditMessageReplyMarkup(chatId, checked((int)messageId), Keyboards.None(), cancellationToken: token), ct).ConfigureAwait(false);
         }
         catch (TelegramApiException e)
         {
@@ -64,32 +78,76 @@ public sealed partial class TelegramSender(TelegramBotClient client, SendPacer p
         }
     }
 
-    private async Task<long?> SendPartAsync(long chatId, string html, InlineKeyboardMarkup? keyboard, bool silent, CancellationToken ct)
+    /// <summary>
+    /// Sends a PNG image (a chart) with a one-line plain-text caption; returns the message id. Line breaks in the
+    /// caption become spaces and it is cut to Telegram's 1,024 characters.
+    /// </summary>
+    public async Task<long> SendPhotoAsync(long chatId, byte[] png, string caption, bool disableNotification, CancellationToken ct)
     {
-        await pacer.WaitAsync(chatId, ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(png);
+        var line = OneLine(caption);
+        var message = await api.CallAsync("sendPhoto", chatId, TelegramCallKind.Send,
+            (bot, token) => bot.SendPhoto(chatId, InputFile.FromStream(new MemoryStream(png, writable: false), "chart.png"), line,
+                disableNotification: disableNotification, cancellationToken: token), ct).ConfigureAwait(false);
+        return message.MessageId;
+    }
+
+    /// <summary>Shows "typing…" for about five seconds; best effort, never retried.</summary>
+    public Task TypingAsync(long chatId, CancellationToken ct) =>
+        api.CallAsync("sendChatAction", null, TelegramCallKind.BestEffort,
+            (bot, token) => bot.SendChatAction(chatId, ChatAction.Typing, cancellationToken: token), ct);
+
+    private async Task EditTextAsync(long chatId, long messageId, string html, InlineKeyboardMarkup keyboard, CancellationToken ct)
+    {
+        var id = checked((int)messageId);
         try
         {
-            return (await client.SendMessageAsync(chatId, html, keyboard, silent, ct).ConfigureAwait(false)).MessageId;
+            await api.CallAsync("editMessageText", chatId, TelegramCallKind.Idempotent,
+                (bot, token) => bot.EditMessageText(chatId, id, html, ParseMode.Html, keyboard, NoPreview, cancellationToken: token), ct).ConfigureAwait(false);
+        }
+        catch (TelegramApiException e) when (e.ErrorCode == 400 && IsParseError(e))
+        {
+            logger.LogWarning("Telegram could not parse an edited message's HTML; sending it without markup");
+            await api.CallAsync("editMessageText", chatId, TelegramCallKind.Idempotent,
+                (bot, token) => bot.EditMessageText(chatId, id, StripTags(html), ParseMode.None, keyboard, NoPreview, cancellationToken: token), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long?> SendPartAsync(long chatId, string html, InlineKeyboardMarkup? keyboard, bool silent, CancellationToken ct)
+    {
+        try
+        {
+            return await SendTextAsync(chatId, html, ParseMode.Html, keyboard, silent, ct).ConfigureAwait(false);
         }
         catch (TelegramApiException e) when (e.ErrorCode == 400 && IsParseError(e))
         {
             logger.LogWarning("Telegram could not parse a message's HTML ({Error}); sending it without markup", e.Description);
-            return (await client.SendMessageAsync(chatId, StripTags(html), keyboard, silent, ct).ConfigureAwait(false)).MessageId;
+            return await SendTextAsync(chatId, StripTags(html), ParseMode.None, keyboard, silent, ct).ConfigureAwait(false);
         }
+    }
+
+    private async Task<long?> SendTextAsync(long chatId, string text, ParseMode mode, InlineKeyboardMarkup? keyboard, bool silent, CancellationToken ct)
+    {
+        var message = await api.CallAsync("sendMessage", chatId, TelegramCallKind.Send,
+            (bot, token) => bot.SendMessage(chatId, text, mode, replyMarkup: keyboard, linkPreviewOptions: NoPreview, disableNotification: silent, cancellationToken: token),
+            ct).ConfigureAwait(false);
+        return message.MessageId;
     }
 
     private async Task SendDocumentsAsync(long chatId, IReadOnlyList<OutgoingDocument> documents, bool silent, CancellationToken ct)
     {
         foreach (var d in documents)
         {
-            await pacer.WaitAsync(chatId, ct).ConfigureAwait(false);
             try
             {
-                await client.SendDocumentAsync(chatId, d.FileName, d.Content, d.CaptionHtml, silent, ct).ConfigureAwait(false);
+                var caption = d.CaptionHtml.Length <= CaptionLimit ? d.CaptionHtml : HtmlMarkup.Instance.Escape(StripTags(d.CaptionHtml)[..(CaptionLimit - 10)]) + "…";
+                await api.CallAsync("sendDocument", chatId, TelegramCallKind.Send,
+                    (bot, token) => bot.SendDocument(chatId, InputFile.FromStream(new MemoryStream(d.Content, writable: false), d.FileName), caption, ParseMode.Html,
+                        disableNotification: silent, cancellationToken: token), ct).ConfigureAwait(false);
             }
-            catch (TelegramApiException e) when (!e.IsForbidden)
+            catch (TelegramApiException e) when (!e.IsForbidden && !e.TimedOut)
             {
-                // Some Bot API servers (and emulators) have no sendDocument: the log still arrives, as messages.
+                // A Bot API server without sendDocument (or a file it refuses): the log still arrives, as messages.
                 logger.LogWarning("Sending {File} as a document failed ({Error}); sending it as messages", d.FileName, e.Message);
                 var text = Encoding.UTF8.GetString(d.Content);
                 var html = d.CaptionHtml + "\n" + HtmlMarkup.Instance.Pre(HtmlMarkup.Instance.Escape(text));
@@ -97,6 +155,12 @@ public sealed partial class TelegramSender(TelegramBotClient client, SendPacer p
                     await SendPartAsync(chatId, part, null, silent, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    private static string OneLine(string caption)
+    {
+        var line = string.Join(' ', (caption ?? "").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length <= CaptionLimit ? line : line[..(CaptionLimit - 1)] + "…";
     }
 
     private static bool IsParseError(TelegramApiException e) =>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using AiTradingBot.Core.Catalog;
-using AiTradingBot.Telegram.Api;
+using Telegram.Bot.Types;
 
 namespace AiTradingBot.Telegram.Updates;
 
@@ -16,7 +16,8 @@ public static partial class BotCommandMenu
             .Select(d => new BotCommand(d.Slash!, Describe(d)))
             .ToList();
         commands.Add(new BotCommand("cc", "Main menu: sitrep, deploy, killswitch, balance, PnL"));
-        return commands;
+        // Telegram accepts at most 100 commands.
+        return commands.Count <= 100 ? commands : commands.Take(100).ToList();
     }
 
     // Telegram allows 1-256 characters; usage first because the menu shows one line.

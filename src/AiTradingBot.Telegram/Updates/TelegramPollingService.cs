@@ -4,6 +4,9 @@ using AiTradingBot.Telegram.Api;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 
 namespace AiTradingBot.Telegram.Updates;
 
@@ -11,9 +14,12 @@ namespace AiTradingBot.Telegram.Updates;
 /// Long polling for <c>run</c> (Telegram:Mode=polling). One instance polls: it holds a lease in the shared store and
 /// renews it. The next offset is stored after each batch (durable key <c>telegram:offset:{botId}</c>), so a restart
 /// neither loses nor repeats updates. Telegram being unreachable only delays polling; it never stops the host.
+/// Update ids below the stored offset are accepted, not dropped: Telegram numbers again from a random id after a
+/// week without updates (a Bot API server or emulator restart does the same), and dropping them would leave the bot
+/// deaf for good.
 /// </summary>
 public sealed class TelegramPollingService(
-    TelegramBotClient client,
+    TelegramApi api,
     TelegramUpdateProcessor processor,
     IKeyValueStore store,
     IOptions<TelegramOptions> options,
@@ -21,7 +27,10 @@ public sealed class TelegramPollingService(
     ILogger<TelegramPollingService> logger) : BackgroundService
 {
     /// <summary>Update kinds the bot asks for.</summary>
-    public static readonly IReadOnlyList<string> AllowedUpdates = ["message", "callback_query"];
+    public static readonly IReadOnlyList<UpdateType> AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
+
+    /// <summary>Most updates asked for in one getUpdates (Telegram's maximum).</summary>
+    public const int BatchLimit = 100;
 
     private static readonly TimeSpan HandlingGrace = TimeSpan.FromSeconds(15);
     private readonly TelegramOptions _options = options.Value;
@@ -60,10 +69,12 @@ public sealed class TelegramPollingService(
 
                 var offset = await ReadOffsetAsync(stoppingToken).ConfigureAwait(false);
                 var started = time.GetTimestamp();
-                IReadOnlyList<TelegramUpdate> updates;
+                Update[] updates;
                 try
                 {
-                    updates = await client.GetUpdatesAsync(offset, _options.PollTimeoutSeconds, AllowedUpdates, stoppingToken).ConfigureAwait(false);
+                    updates = await api.CallAsync("getUpdates", null, TelegramCallKind.Idempotent,
+                        (bot, token) => bot.GetUpdates(offset is { } o ? checked((int)o) : null, BatchLimit, _options.PollTimeoutSeconds, AllowedUpdates, token),
+                        stoppingToken, TimeSpan.FromSeconds(_options.PollTimeoutSeconds)).ConfigureAwait(false);
                     failures = 0;
                 }
                 catch (TelegramApiException e)
@@ -77,16 +88,28 @@ public sealed class TelegramPollingService(
                     continue;
                 }
 
-                // Servers that honour the offset never send older ids; the check keeps others (and emulators) honest.
-                var fresh = offset is { } o ? updates.Where(u => u.UpdateId >= o).ToList() : updates.ToList();
-                if (fresh.Count == 0)
+                if (updates.Length == 0)
                 {
                     if (time.GetElapsedTime(started) < _options.PollIdleDelay)
                         await Task.Delay(_options.PollIdleDelay, time, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
-                await processor.ProcessBatchAsync(fresh, handling.Token).ConfigureAwait(false);
-                var next = fresh.Max(u => u.UpdateId) + 1;
+                long next;
+                if (offset is { } stored && updates.Any(u => u.Id < stored))
+                {
+                    // Telegram numbers again from a new (random, possibly lower) id: accept the batch, start a fresh
+                    // ledger so reused ids are not mistaken for updates handled before, and follow the new numbering.
+                    var restarted = updates.Where(u => u.Id < stored).ToList();
+                    logger.LogWarning("Telegram sent update ids {First}..{Last}, below the stored offset {Offset}: the numbering restarted. Accepting them and following the new numbering",
+                        restarted.Min(u => u.Id), restarted.Max(u => u.Id), stored);
+                    await processor.BeginNewNumberingAsync(stoppingToken).ConfigureAwait(false);
+                    next = restarted.Max(u => u.Id) + 1L;
+                }
+                else
+                {
+                    next = updates.Max(u => u.Id) + 1L;
+                }
+                await processor.ProcessBatchAsync(updates, handling.Token).ConfigureAwait(false);
                 await store.SetAsync(OffsetKey, next.ToString(CultureInfo.InvariantCulture), null, CancellationToken.None).ConfigureAwait(false);
             }
         }

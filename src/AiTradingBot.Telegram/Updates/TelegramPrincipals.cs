@@ -1,7 +1,7 @@
 using System.Globalization;
 using AiTradingBot.Core.Assistant;
-using AiTradingBot.Telegram.Api;
 using Microsoft.Extensions.Options;
+using Telegram.Bot.Types;
 
 namespace AiTradingBot.Telegram.Updates;
 
@@ -15,7 +15,7 @@ public sealed class TelegramPrincipals(IOptions<TelegramOptions> options)
     private readonly HashSet<long> _viewers = [.. options.Value.ViewerIds];
 
     /// <summary>The principal of a Telegram user.</summary>
-    public Principal Of(TelegramUser user) => new(
+    public Principal Of(User user) => new(
         user.Id.ToString(CultureInfo.InvariantCulture),
         user.Username,
         user.IsBot ? UserRole.None : _admins.Contains(user.Id) ? UserRole.Admin : _viewers.Contains(user.Id) ? UserRole.Viewer : UserRole.None);

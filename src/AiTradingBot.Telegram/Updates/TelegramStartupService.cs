@@ -2,6 +2,7 @@ using AiTradingBot.Telegram.Api;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
 
 namespace AiTradingBot.Telegram.Updates;
 
@@ -11,7 +12,7 @@ namespace AiTradingBot.Telegram.Updates;
 /// Retries with backoff while Telegram is unreachable.
 /// </summary>
 public sealed class TelegramStartupService(
-    TelegramBotClient client,
+    TelegramApi api,
     TelegramBotIdentity identity,
     IOptions<TelegramOptions> options,
     TimeProvider time,
@@ -32,7 +33,7 @@ public sealed class TelegramStartupService(
         {
             await RetryAsync("getMe", async ct =>
             {
-                var me = await client.GetMeAsync(ct).ConfigureAwait(false);
+                var me = await api.CallAsync("getMe", null, TelegramCallKind.Idempotent, (bot, token) => bot.GetMe(token), ct).ConfigureAwait(false);
                 identity.Username = me.Username;
                 logger.LogInformation("Telegram bot @{Username} ({BotId}) in {Mode} mode", me.Username, me.Id, _options.Mode);
             }, stoppingToken).ConfigureAwait(false);
@@ -41,7 +42,10 @@ public sealed class TelegramStartupService(
             {
                 try
                 {
-                    await client.SetMyCommandsAsync(BotCommandMenu.Build(), stoppingToken).ConfigureAwait(false);
+                    var commands = BotCommandMenu.Build();
+                    await api.CallAsync("setMyCommands", null, TelegramCallKind.Idempotent,
+                        (bot, token) => bot.SetMyCommands(commands, cancellationToken: token), stoppingToken).ConfigureAwait(false);
+                    logger.LogInformation("Published {Count} commands to the Telegram menu", commands.Count);
                 }
                 catch (TelegramApiException e)
                 {
@@ -50,9 +54,12 @@ public sealed class TelegramStartupService(
             }
 
             if (_options.Mode == TelegramMode.Webhook)
-                await RetryAsync("setWebhook", ct => client.SetWebhookAsync(_options.WebhookUrl!, _options.WebhookSecret, TelegramPollingService.AllowedUpdates, ct), stoppingToken).ConfigureAwait(false);
+                await RetryAsync("setWebhook", ct => api.CallAsync("setWebhook", null, TelegramCallKind.Idempotent,
+                    (bot, token) => bot.SetWebhook(_options.WebhookUrl!, allowedUpdates: TelegramPollingService.AllowedUpdates, secretToken: _options.WebhookSecret, cancellationToken: token), ct),
+                    stoppingToken).ConfigureAwait(false);
             else
-                await RetryAsync("deleteWebhook", ct => client.DeleteWebhookAsync(false, ct), stoppingToken).ConfigureAwait(false);
+                await RetryAsync("deleteWebhook", ct => api.CallAsync("deleteWebhook", null, TelegramCallKind.Idempotent,
+                    (bot, token) => bot.DeleteWebhook(false, token), ct), stoppingToken).ConfigureAwait(false);
             _ready.TrySetResult();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -6,6 +6,8 @@ using AiTradingBot.Telegram.Rendering;
 using AiTradingBot.Telegram.Sending;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Types;
 
 namespace AiTradingBot.Telegram.Updates;
 
@@ -15,7 +17,7 @@ namespace AiTradingBot.Telegram.Updates;
 /// </summary>
 public sealed class TelegramUpdateHandler(
     IAssistant assistant,
-    TelegramBotClient client,
+    TelegramApi api,
     TelegramSender sender,
     TelegramReplyRenderer renderer,
     TelegramPrincipals principals,
@@ -35,7 +37,7 @@ public sealed class TelegramUpdateHandler(
     private readonly TelegramOptions _options = options.Value;
 
     /// <summary>Handles one update (a message or a button press); other kinds are ignored.</summary>
-    public Task HandleAsync(TelegramUpdate update, CancellationToken ct) => update switch
+    public Task HandleAsync(Update update, CancellationToken ct) => update switch
     {
         { Message: { } m } => OnMessageAsync(m, ct),
         { CallbackQuery: { } q } => OnCallbackAsync(q, ct),
@@ -43,17 +45,18 @@ public sealed class TelegramUpdateHandler(
     };
 
     /// <summary>The chat an update belongs to (for ordering), or null.</summary>
-    public static long? ChatOf(TelegramUpdate update) => update.Message?.Chat?.Id ?? update.CallbackQuery?.Message?.Chat?.Id ?? update.CallbackQuery?.From?.Id;
+    public static long? ChatOf(Update update) => update.Message?.Chat?.Id ?? update.CallbackQuery?.Message?.Chat?.Id ?? update.CallbackQuery?.From?.Id;
 
-    private async Task OnMessageAsync(TelegramMessage message, CancellationToken ct)
+    private async Task OnMessageAsync(Message message, CancellationToken ct)
     {
         if (message.From is not { } from || message.Chat is not { } chat || string.IsNullOrWhiteSpace(message.Text)) return;
         var principal = principals.Of(from);
         var text = NormalizeCommand(message.Text.Trim());
         if (text is null) return; // a command addressed to another bot in a group
 
-        var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(message.Date);
-        if (message.Date > 0 && age > _options.MaxUpdateAge)
+        var sent = new DateTimeOffset(DateTime.SpecifyKind(message.Date, DateTimeKind.Utc));
+        var age = time.GetUtcNow() - sent;
+        if (sent > DateTimeOffset.UnixEpoch && age > _options.MaxUpdateAge)
         {
             logger.LogWarning("Ignored a message from user {UserId} in chat {ChatId} that is {Age} old (older than Telegram:MaxUpdateAge)", principal.UserId, chat.Id, age);
             if (principal.Role != UserRole.None)
@@ -70,7 +73,7 @@ public sealed class TelegramUpdateHandler(
         await sender.SendAsync(chat.Id, renderer.Render(reply, withMainMenu: menu), false, ct).ConfigureAwait(false);
     }
 
-    private async Task OnCallbackAsync(TelegramCallbackQuery query, CancellationToken ct)
+    private async Task OnCallbackAsync(CallbackQuery query, CancellationToken ct)
     {
         if (query.From is not { } from) return;
         var principal = principals.Of(from);
@@ -144,7 +147,8 @@ public sealed class TelegramUpdateHandler(
     {
         try
         {
-            await client.AnswerCallbackQueryAsync(callbackQueryId, text, alert, ct).ConfigureAwait(false);
+            await api.CallAsync("answerCallbackQuery", null, TelegramCallKind.Idempotent,
+                (bot, token) => bot.AnswerCallbackQuery(callbackQueryId, text, alert, cancellationToken: token), ct).ConfigureAwait(false);
         }
         catch (TelegramApiException e)
         {
@@ -176,7 +180,7 @@ public sealed class TelegramUpdateHandler(
             await Task.Delay(TypingDelay, time, ct).ConfigureAwait(false);
             while (!ct.IsCancellationRequested)
             {
-                await client.SendChatActionAsync(chatId, "typing", ct).ConfigureAwait(false);
+                await sender.TypingAsync(chatId, ct).ConfigureAwait(false);
                 await Task.Delay(TypingInterval, time, ct).ConfigureAwait(false);
             }
         }
