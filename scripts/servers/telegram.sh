@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Telegram Bot API emulator (telegram-test-api 4.2.1, npm) for the Telegram integration tests and benchmark.
 # Usage: telegram.sh install|start|stop|status. start writes `export ATB_TEST_TELEGRAM=http://127.0.0.1:PORT`
-# to $ATB_SERVERS_DIR/telegram.env. Binds to 127.0.0.1 only. Idempotent.
+# to $ATB_SERVERS_DIR/telegram.env, and ATB_TEST_TELEGRAM_SERVER_JS (the start script: `node server.js PORT`) for
+# tests that run and restart a private emulator. Binds to 127.0.0.1 only. Idempotent.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SERVERS_DIR="${ATB_SERVERS_DIR:-$ROOT/.test-servers}"
@@ -48,7 +49,7 @@ JS
   local url="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do
     if curl -sf -X POST -H 'Content-Type: application/json' -d '{"token":"probe"}' "$url/getUpdatesHistory" >/dev/null 2>&1; then
-      echo "export ATB_TEST_TELEGRAM=$url" > "$ENV_FILE"
+      { echo "export ATB_TEST_TELEGRAM=$url"; echo "export ATB_TEST_TELEGRAM_SERVER_JS=$DIR/server.js"; } > "$ENV_FILE"
       echo "telegram-test-api on $url"
       return 0
     fi

@@ -14,8 +14,9 @@ using Xunit;
 namespace AiTradingBot.Telegram.Tests.Integration;
 
 /// <summary>
-/// Webhook mode on a real Kestrel endpoint, replying through the emulator. Updates are posted directly: the emulator
-/// cannot send the secret header, and it must never deliver to this endpoint.
+/// Webhook mode on a real Kestrel endpoint: setWebhook with the secret goes to the emulator (through the shim, whose
+/// relay adds the secret header the emulator leaves out), the emulator delivers a user's message, the bot answers.
+/// Requests without the right header are posted directly and refused.
 /// </summary>
 public sealed class WebhookIntegrationTests
 {
@@ -29,7 +30,8 @@ public sealed class WebhookIntegrationTests
         var (store, audit) = TelegramTestHost.SharedState();
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        var port = FreePort();
+        builder.WebHost.UseKestrelCore().UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -38,7 +40,7 @@ public sealed class WebhookIntegrationTests
             ["Telegram:AdminIds:0"] = "1001",
             ["Telegram:ApiBaseUrl"] = url,
             ["Telegram:Mode"] = "webhook",
-            ["Telegram:WebhookUrl"] = "http://127.0.0.1:9/telegram/webhook",
+            ["Telegram:WebhookUrl"] = $"http://127.0.0.1:{port}/telegram/webhook",
             ["Telegram:WebhookSecret"] = "hook-Secret_1",
             ["Telegram:MaxMessagesPerSecondPerChat"] = "0",
             ["Storage:Ephemeral"] = "true",
@@ -48,6 +50,7 @@ public sealed class WebhookIntegrationTests
         builder.Services.AddAiTradingBotCore(builder.Configuration);
         builder.Services.AddAiTradingBotPaper(builder.Configuration);
         builder.Services.AddAiTradingBotTelegram(builder.Configuration);
+        builder.Services.AddHttpClient(Api.TelegramApi.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new AiTradingBot.Testing.TelegramEmulatorShim());
         await using var app = builder.Build();
         app.UseRouting();
         app.MapAiTradingBotTelegram();
@@ -57,7 +60,7 @@ public sealed class WebhookIntegrationTests
 
         Assert.DoesNotContain(app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is Updates.TelegramPollingService);
 
-        var update = $$$"""{"update_id":5,"message":{"message_id":1,"from":{"id":1001,"is_bot":false,"username":"ann"},"chat":{"id":1001,"type":"private"},"date":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"text":"/sitrep"}}""";
+        var update = $$$"""{"update_id":2000000005,"message":{"message_id":1,"from":{"id":1001,"is_bot":false,"username":"ann"},"chat":{"id":1001,"type":"private"},"date":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"text":"/sitrep"}}""";
         using var noSecret = await http.PostAsync("/telegram/webhook", new StringContent(update, Encoding.UTF8, "application/json"), Ct);
         using var wrong = new HttpRequestMessage(HttpMethod.Post, "/telegram/webhook") { Content = new StringContent(update, Encoding.UTF8, "application/json") };
         wrong.Headers.Add(TelegramEndpointRouteBuilderExtensions.SecretHeader, "hook-Secret_2");
@@ -74,6 +77,12 @@ public sealed class WebhookIntegrationTests
         await user.WaitAsync(1001, m => m.Any(x => x.Text.Contains("SITREP")), Ct);
         Assert.Single(await audit.ReadRecentAsync(10, Ct), r => r.Text == "/sitrep" && r.Decision == AuditDecision.Executed);
 
+        // The emulator itself delivers a user's message to the webhook set at start (with the secret, via the relay).
+        await app.Services.GetRequiredService<Updates.TelegramStartupService>().Ready.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await user.SendTextAsync(1001, "/balance");
+        await user.WaitAsync(1001, m => m.Any(x => x.Text.Contains("Balance")), Ct);
+        Assert.Single(await audit.ReadRecentAsync(10, Ct), r => r.Text == "/balance");
+
         // Telegram retries a delivery it thinks failed: the same update id is not handled twice.
         using var again = new HttpRequestMessage(HttpMethod.Post, "/telegram/webhook") { Content = new StringContent(update, Encoding.UTF8, "application/json") };
         again.Headers.Add(TelegramEndpointRouteBuilderExtensions.SecretHeader, "hook-Secret_1");
@@ -81,5 +90,12 @@ public sealed class WebhookIntegrationTests
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         Assert.Single(await audit.ReadRecentAsync(10, Ct), r => r.Text == "/sitrep");
         await app.StopAsync(Ct);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,6 +2,8 @@ using AiTradingBot.Core.InProcess;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Assistant;
 using AiTradingBot.Telegram.Api;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 using AiTradingBot.Telegram.Updates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +50,7 @@ public sealed class ChannelHarness : IDisposable
         services.AddSingleton<IAssistant>(Assistant);
         services.AddSingleton<IKeyValueStore>(Store);
         services.AddAiTradingBotTelegram(configuration);
-        services.AddHttpClient(TelegramBotClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Api);
+        services.AddHttpClient(TelegramApi.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Api);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
@@ -68,29 +70,31 @@ public sealed class ChannelHarness : IDisposable
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
     /// <summary>A text message update from a user in their private chat.</summary>
-    public static TelegramUpdate Message(long updateId, long userId, string text, long? chatId = null, DateTimeOffset? date = null) => new()
+    public static Update Message(int updateId, long userId, string text, long? chatId = null, DateTimeOffset? date = null) => new()
     {
-        UpdateId = updateId,
-        Message = new TelegramMessage
+        Id = updateId,
+        Message = new Message
         {
-            MessageId = updateId,
-            From = new TelegramUser { Id = userId, Username = $"user{userId}" },
-            Chat = new TelegramChat { Id = chatId ?? userId, Type = "private" },
-            Date = (date ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
+            Id = updateId,
+            From = new User { Id = userId, Username = $"user{userId}", FirstName = "U" },
+            Chat = new Chat { Id = chatId ?? userId, Type = ChatType.Private },
+            // Telegram sends whole seconds.
+            Date = DateTimeOffset.FromUnixTimeSeconds((date ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds()).UtcDateTime,
             Text = text,
         },
     };
 
     /// <summary>A button press on a message of the bot.</summary>
-    public static TelegramUpdate Press(long updateId, long userId, string data, long chatId, long messageId) => new()
+    public static Update Press(int updateId, long userId, string data, long chatId, int messageId) => new()
     {
-        UpdateId = updateId,
-        CallbackQuery = new TelegramCallbackQuery
+        Id = updateId,
+        CallbackQuery = new CallbackQuery
         {
             Id = $"cb{updateId}",
-            From = new TelegramUser { Id = userId, Username = $"user{userId}" },
-            Message = new TelegramMessage { MessageId = messageId, Chat = new TelegramChat { Id = chatId } },
+            From = new User { Id = userId, Username = $"user{userId}", FirstName = "U" },
+            Message = new Message { Id = messageId, Chat = new Chat { Id = chatId, Type = ChatType.Private } },
             Data = data,
+            ChatInstance = "ci",
         },
     };
 

@@ -36,6 +36,9 @@ public sealed class FakeBotApi : HttpMessageHandler
             ["parameters"] = retryAfter is { } r ? new JsonObject { ["retry_after"] = r } : null,
         }));
 
+    /// <summary>Raw multipart bodies of upload calls (sendPhoto, sendDocument), in order.</summary>
+    public ConcurrentQueue<(string Method, string Body)> Uploads { get; } = new();
+
     /// <summary>Calls of one method.</summary>
     public List<JsonObject?> CallsOf(string method) => Calls.Where(c => c.Method == method).Select(c => c.Body).ToList();
 
@@ -47,18 +50,20 @@ public sealed class FakeBotApi : HttpMessageHandler
         JsonObject? body = null;
         if (request.Content is { } content && content.Headers.ContentType?.MediaType == "application/json")
             body = JsonNode.Parse(await content.ReadAsStringAsync(ct))?.AsObject();
+        else if (request.Content is { } multipart && multipart.Headers.ContentType?.MediaType == "multipart/form-data")
+            Uploads.Enqueue((method, await multipart.ReadAsStringAsync(ct)));
         Calls.Enqueue((method, body, url));
         if (Responder?.Invoke(method, body) is { } custom) return custom;
         if (Script.TryGetValue(method, out var queue) && queue.TryDequeue(out var answer)) return answer();
         return method switch
         {
-            "sendMessage" or "sendDocument" => Json(HttpStatusCode.OK, new JsonObject
+            "sendMessage" or "sendDocument" or "sendPhoto" or "editMessageText" or "editMessageReplyMarkup" => Json(HttpStatusCode.OK, new JsonObject
             {
                 ["ok"] = true,
                 ["result"] = new JsonObject
                 {
-                    ["message_id"] = Interlocked.Increment(ref _nextMessageId),
-                    ["chat"] = new JsonObject { ["id"] = body?["chat_id"]?.GetValue<long>() ?? 0 },
+                    ["message_id"] = method.StartsWith("edit", StringComparison.Ordinal) ? body?["message_id"]?.GetValue<long>() ?? 0 : Interlocked.Increment(ref _nextMessageId),
+                    ["chat"] = new JsonObject { ["id"] = body?["chat_id"]?.GetValue<long>() ?? 0, ["type"] = "private" },
                     ["date"] = 0,
                     ["some_future_field"] = new JsonObject { ["nested"] = 1 },
                 },

@@ -2,6 +2,8 @@ using AiTradingBot.Core;
 using AiTradingBot.Core.InProcess;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Paper;
+using AiTradingBot.Telegram.Api;
+using AiTradingBot.Testing;
 using AiTradingBot.Telegram.Updates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +58,8 @@ public sealed class TelegramTestHost : IAsyncDisposable
         builder.Services.AddAiTradingBotCore(builder.Configuration);
         builder.Services.AddAiTradingBotPaper(builder.Configuration);
         builder.Services.AddAiTradingBotTelegram(builder.Configuration);
+        // The product talks to the emulator as to the real Bot API; the shim corrects the emulator's deviations.
+        builder.Services.AddHttpClient(TelegramApi.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new TelegramEmulatorShim());
         var host = builder.Build();
         await host.StartAsync();
         return new TelegramTestHost(host);

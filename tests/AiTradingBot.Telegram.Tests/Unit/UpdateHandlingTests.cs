@@ -12,7 +12,7 @@ public sealed class UpdateHandlingTests : IDisposable
     private readonly ChannelHarness _h = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Task Handle(AiTradingBot.Telegram.Api.TelegramUpdate update) => _h.Get<TelegramUpdateProcessor>().ProcessAsync(update, Ct);
+    private Task Handle(global::Telegram.Bot.Types.Update update) => _h.Get<TelegramUpdateProcessor>().ProcessAsync(update, Ct);
 
     [Fact]
     public async Task A_message_goes_to_the_core_with_the_senders_principal_and_the_reply_is_sent_as_html()
@@ -26,7 +26,7 @@ public sealed class UpdateHandlingTests : IDisposable
         Assert.Equal(("telegram", "1001", "/resume"), (m.Channel, m.ChatId, m.Text));
         var sent = Assert.Single(_h.Api.CallsOf("sendMessage"))!;
         Assert.Equal(1001, sent["chat_id"]!.GetValue<long>());
-        Assert.Equal("HTML", sent["parse_mode"]!.GetValue<string>());
+        Assert.Equal("html", sent["parse_mode"]!.GetValue<string>(), ignoreCase: true);
         Assert.Contains("Trading resumed", sent["text"]!.GetValue<string>());
     }
 
