@@ -1,12 +1,16 @@
 using AiTradingBot.Scheduling.Tests.Support;
 using AiTradingBot.Telegram;
+using AiTradingBot.Telegram.Api;
+using AiTradingBot.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace AiTradingBot.Scheduling.Tests.Integration;
 
 /// <summary>
 /// Reports end to end through telegram-test-api (ATB_TEST_TELEGRAM): the admin's words go through the Telegram channel
-/// and the real core; reports come back through the notification hub and the Telegram channel.
+/// and the real core; reports come back through the notification hub and the Telegram channel. Telegram.Bot talks to
+/// the emulator through the shared conformance shim (tests/Shared/TelegramEmulatorShim.cs).
 /// </summary>
 public sealed class TelegramEndToEndTests
 {
@@ -28,7 +32,11 @@ public sealed class TelegramEndToEndTests
             ["Systems:alpha:Container"] = "shortseller_trading",
             ["Systems:bravo:Container"] = "lxalgo_trading",
         };
-        var host = await SchedulingTestHost.CreateAsync(settings, configure: (s, c) => s.AddAiTradingBotTelegram(c));
+        var host = await SchedulingTestHost.CreateAsync(settings, configure: (s, c) =>
+        {
+            s.AddAiTradingBotTelegram(c);
+            s.AddHttpClient(TelegramApi.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new TelegramEmulatorShim());
+        });
         return (host, new TelegramEmulator(url, token));
     }
 
