@@ -21,8 +21,8 @@ namespace AiTradingBot.Benchmarks;
 /// The Telegram channel under `run`-like load: 1,000 chats × 10 read-only messages through long polling against an
 /// in-process Bot API stub that behaves like Telegram (getUpdates honours the offset, 100 updates a call, instant
 /// answers), with the real core, paper exchange and demo systems. Latency is measured from the moment the core
-/// gets a message to the moment its reply reaches the stub (rendering, chunking, serializing and our HTTP client
-/// included; Telegram's own time is zero here), plus the time from the update's delivery (queueing in the batch).
+/// gets a message to the moment its reply reaches the stub (rendering, chunking, Telegram.Bot's serializing and
+/// client and our call policy included; Telegram's own time is zero here), plus the time from the update's delivery (queueing in the batch).
 /// Pacing is off: with Telegram's 30 messages/s cap the run would only measure the cap. Args: [chats] [messages].
 /// </summary>
 public sealed class TelegramBenchmark : IBenchmark
@@ -62,7 +62,7 @@ public sealed class TelegramBenchmark : IBenchmark
         builder.Services.AddAiTradingBotCore(builder.Configuration);
         builder.Services.AddAiTradingBotPaper(builder.Configuration);
         builder.Services.AddAiTradingBotTelegram(builder.Configuration);
-        builder.Services.AddHttpClient(TelegramBotClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => stub);
+        builder.Services.AddHttpClient(TelegramApi.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => stub);
         // Times the core's entry per chat, so the stub can pair it with that chat's reply.
         var core = builder.Services.Single(d => d.ServiceType == typeof(IAssistant));
         builder.Services.Remove(core);
@@ -144,7 +144,7 @@ public sealed class TelegramBenchmark : IBenchmark
             rssMb = new { idle = Mb(rssIdle), afterWarmup = Mb(rssBeforeLoad), peakUnderLoad = Mb(peak) },
             getUpdatesCalls = stub.Polls,
             targets = new { rssIdleMb = 100, rssLoadMb = 200, p99Ms = 20 },
-            note = "In-process Bot API stub (no network); pacing off; getUpdates returns at most 100 updates per call.",
+            note = "Telegram.Bot 22.10 client; in-process Bot API stub (no network); pacing off; getUpdates returns at most 100 updates per call.",
         };
     }
 
