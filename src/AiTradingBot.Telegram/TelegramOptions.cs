@@ -59,7 +59,10 @@ public sealed class TelegramOptions
     /// <summary>How many chats are handled at the same time (messages of one chat are always handled in order).</summary>
     public int MaxConcurrentChats { get; set; } = 8;
 
-    /// <summary>Retries of a request after a network error, a 5xx or a 429.</summary>
+    /// <summary>
+    /// Retries of a request after a 429, a 5xx or a refused connection; reads and edits also after a timeout, while a
+    /// new message that timed out is never sent again (it may have arrived).
+    /// </summary>
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>First backoff after a network error; doubled on each retry.</summary>

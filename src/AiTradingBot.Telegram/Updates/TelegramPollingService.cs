@@ -127,7 +127,11 @@ public sealed class TelegramPollingService(
     private async Task<long?> ReadOffsetAsync(CancellationToken ct)
     {
         var saved = await store.GetAsync(OffsetKey, ct).ConfigureAwait(false);
-        return long.TryParse(saved, NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset) ? offset : null;
+        if (saved is null) return null;
+        // Update ids are 32-bit; anything else in the store is not an offset Telegram could have given.
+        if (long.TryParse(saved, NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset) && offset is >= 0 and <= int.MaxValue) return offset;
+        logger.LogWarning("Ignoring the stored Telegram offset {Offset}: not an update id; polling from the oldest pending update", saved);
+        return null;
     }
 
     private async Task<bool> TryAcquireLeaseAsync(CancellationToken ct)
