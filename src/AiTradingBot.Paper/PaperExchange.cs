@@ -106,6 +106,33 @@ public sealed class PaperExchange : IExchange
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<CancelGroupResult>> CancelAllKindsAsync(CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var groups = new List<CancelGroupResult>();
+            foreach (var category in new[] { OrderCategory.Linear, OrderCategory.Spot })
+                foreach (var conditional in new[] { false, true })
+                {
+                    var cancelled = _state.Orders.Where(o => o.Request.Category == category && (o.Request.Trigger is not null) == conditional).ToList();
+                    foreach (var o in cancelled)
+                    {
+                        _state.Orders.Remove(o);
+                        _state.Placed[o.Request.ClientOrderId] = _state.Placed[o.Request.ClientOrderId] with { Status = OrderStatus.Cancelled };
+                    }
+                    groups.Add(new CancelGroupResult($"paper {category.ToString().ToLowerInvariant()} {(conditional ? "conditional" : "normal")} orders", cancelled.Select(o => o.Id).ToList()));
+                }
+            Save();
+            return groups;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(string? symbol, CancellationToken ct)
     {
         await TickAsync(ct).ConfigureAwait(false);

@@ -16,7 +16,7 @@ public sealed class FillsPath(IFillStore fills, IPositionPublisher positions, No
     public async Task OnExecutionsAsync(IReadOnlyList<ExecutionReport> executions, CancellationToken ct)
     {
         if (executions.Count == 0) return;
-        var result = await fills.IngestAsync(executions, ct).ConfigureAwait(false);
+        var result = await fills.IngestAsync(executions.Select(InQuote).ToList(), ct).ConfigureAwait(false);
         if (result.ChangedPositions.Count > 0) await positions.PublishAsync(result.ChangedPositions, ct).ConfigureAwait(false);
         foreach (var f in result.NewFills.Take(20))
         {
@@ -24,5 +24,17 @@ public sealed class FillsPath(IFillStore fills, IPositionPublisher positions, No
                        + (f.Closing ? $" · realized {Format.Signed(f.RealizedPnl)}" : "");
             await notifications.PublishAsync(new Notification(NotificationKind.Fill, text, HtmlMarkup.Instance.Escape(text)), ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A fee charged in the base coin (a Bybit spot buy pays its fee in the coin bought) is converted to the quote coin
+    /// at the fill price, so PnL, fees and the daily loss limit add up in USDT.
+    /// </summary>
+    public static ExecutionReport InQuote(ExecutionReport e)
+    {
+        var baseCoin = Market.SymbolResolver.BaseOf(e.Symbol);
+        return string.Equals(e.FeeCurrency, baseCoin, StringComparison.OrdinalIgnoreCase) && baseCoin.Length < e.Symbol.Length
+            ? e with { Fee = e.Fee * e.Price, FeeCurrency = Market.SymbolResolver.QuoteOf(e.Symbol) }
+            : e;
     }
 }

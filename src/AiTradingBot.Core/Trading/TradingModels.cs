@@ -58,6 +58,9 @@ public sealed record OpenOrder(
 /// <summary>Result of a cancel request.</summary>
 public sealed record CancelResult(IReadOnlyList<string> CancelledOrderIds);
 
+/// <summary>One order group of a cancel-everything (e.g. "linear USDT", "spot StopOrder"): what it cancelled, or why it failed.</summary>
+public sealed record CancelGroupResult(string Group, IReadOnlyList<string> CancelledOrderIds, string? Error = null);
+
 /// <summary>An open position. <see cref="Qty"/> is signed: positive long, negative short.</summary>
 public sealed record Position(
     string Symbol,

@@ -116,5 +116,22 @@ internal static class SqliteMigrations
                 PRIMARY KEY (kind, chat_id)
             );
             """),
+        new(2, "trading halt events", """
+            CREATE TABLE IF NOT EXISTS halt_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                halted INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT NOT NULL
+            );
+            CREATE TRIGGER IF NOT EXISTS halt_events_no_update BEFORE UPDATE ON halt_events
+            BEGIN
+                SELECT RAISE(ABORT, 'halt_events is append-only: UPDATE is not allowed');
+            END;
+            CREATE TRIGGER IF NOT EXISTS halt_events_no_delete BEFORE DELETE ON halt_events
+            BEGIN
+                SELECT RAISE(ABORT, 'halt_events is append-only: DELETE is not allowed');
+            END;
+            """),
     ];
 }
