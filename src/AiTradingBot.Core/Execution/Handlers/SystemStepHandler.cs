@@ -26,6 +26,7 @@ public sealed class SystemStepHandler(
     NotificationHub notifications,
     TimeProvider time,
     IKeyValueStore store,
+    IOrderJournal journal,
     IOptions<AssistantOptions> options) : IStepHandler
 {
     /// <inheritdoc />
@@ -199,7 +200,7 @@ public sealed class SystemStepHandler(
             ordersLeft = await exchange.GetOpenOrdersAsync(null, ct).ConfigureAwait(false);
             if (a.ClosePositions)
             {
-                closed.AddRange(await TradingStepHandler.CloseAllAsync(exchange, "all", 100m, context, ct).ConfigureAwait(false));
+                closed.AddRange(await TradingStepHandler.CloseAllAsync(exchange, "all", 100m, context, ct, journal, options.Value.BotId).ConfigureAwait(false));
                 positionsLeft = await exchange.GetPositionsAsync(null, ct).ConfigureAwait(false);
             }
         }
