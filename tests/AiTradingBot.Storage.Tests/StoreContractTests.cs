@@ -422,5 +422,35 @@ public abstract class StoreContractTests
         Assert.Equal((false, "insufficient balance", (string?)null), (since[0].Result.Accepted, since[0].Result.RejectReason, since[0].Result.OrderId));
     }
 
+    // ---- trading halt ----
+
+    [Fact]
+    public async Task The_halt_log_keeps_who_when_and_why_and_another_instance_reads_it()
+    {
+        await using var db = await CreateAsync();
+        Assert.Null(await db.Halts.LatestAsync(Ct));
+        await db.Halts.AppendAsync(new HaltEvent(T0, true, "alice", "killswitch"), Ct);
+
+        var other = db.NewHaltLog();
+        Assert.Equal(new HaltEvent(T0, true, "alice", "killswitch"), await other.LatestAsync(Ct));
+        await other.AppendAsync(new HaltEvent(T0.AddMinutes(5), false, "bob", "trading.resume"), Ct);
+
+        var events = await db.Halts.RecentAsync(10, Ct);
+        Assert.Equal([false, true], events.Select(e => e.Halted));
+        Assert.Equal(["bob", "alice"], events.Select(e => e.By));
+        Assert.Equal(T0.AddMinutes(5), events[0].Time);
+        Assert.False((await db.Halts.LatestAsync(Ct))!.Halted);
+    }
+
+    [Fact]
+    public async Task The_halt_log_refuses_updates_and_deletes()
+    {
+        await using var db = await CreateAsync();
+        await db.Halts.AppendAsync(new HaltEvent(T0, true, "alice", "killswitch"), Ct);
+        await Assert.ThrowsAnyAsync<Exception>(() => db.ExecuteAsync("UPDATE halt_events SET halted = false", Ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.ExecuteAsync("DELETE FROM halt_events", Ct));
+        Assert.True((await db.Halts.LatestAsync(Ct))!.Halted);
+    }
+
     private static string[] Ids(IEnumerable<Fill> fills) => fills.Select(f => f.ExecId).ToArray();
 }
