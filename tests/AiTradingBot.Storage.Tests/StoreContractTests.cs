@@ -422,6 +422,30 @@ public abstract class StoreContractTests
         Assert.Equal((false, "insufficient balance", (string?)null), (since[0].Result.Accepted, since[0].Result.RejectReason, since[0].Result.OrderId));
     }
 
+    // ---- positions per category ----
+
+    [Fact]
+    public async Task Spot_and_linear_fills_on_one_symbol_keep_separate_positions_and_never_net()
+    {
+        await using var db = await CreateAsync();
+        await db.Fills.IngestAsync([Buy("s1", 0.1m, 50_000m) with { Category = OrderCategory.Spot }], Ct);
+
+        // A linear sell of the same size opens a short; it does not close the spot holding.
+        var r = await db.Fills.IngestAsync([Sell("l1", 0.1m, 51_000m, T0.AddMinutes(1))], Ct);
+        var fill = Assert.Single(r.NewFills);
+        Assert.False(fill.Closing);
+        Assert.Equal(0m, fill.RealizedPnl);
+        var p = Assert.Single(r.ChangedPositions);
+        Assert.Equal((OrderCategory.Linear, -0.1m), (p.Category, p.Qty));
+
+        // A second instance (cold cache) sees both positions: the spot sell realizes against the spot buy only.
+        var again = await db.NewFillStore().IngestAsync([Sell("s2", 0.1m, 52_000m, T0.AddMinutes(2)) with { Category = OrderCategory.Spot }], Ct);
+        Assert.Equal(200m, Assert.Single(again.NewFills).RealizedPnl);
+        Assert.Equal((OrderCategory.Spot, 0m), (again.ChangedPositions.Single().Category, again.ChangedPositions.Single().Qty));
+        var linearAgain = await db.Fills.IngestAsync([Buy("l2", 0.1m, 50_500m, T0.AddMinutes(3))], Ct);
+        Assert.Equal(50m, Assert.Single(linearAgain.NewFills).RealizedPnl);
+    }
+
     // ---- trading halt ----
 
     [Fact]

@@ -17,7 +17,10 @@ public sealed class FillsPath(IFillStore fills, IPositionPublisher positions, No
     {
         if (executions.Count == 0) return;
         var result = await fills.IngestAsync(executions.Select(InQuote).ToList(), ct).ConfigureAwait(false);
-        if (result.ChangedPositions.Count > 0) await positions.PublishAsync(result.ChangedPositions, ct).ConfigureAwait(false);
+        // The seed's position:{bot_id}:{symbol} contract has no category: strategies read their linear positions there,
+        // and a spot holding on the same symbol must not overwrite them.
+        var linear = result.ChangedPositions.Where(p => p.Category == OrderCategory.Linear).ToList();
+        if (linear.Count > 0) await positions.PublishAsync(linear, ct).ConfigureAwait(false);
         foreach (var f in result.NewFills.Take(20))
         {
             var text = $"💱 Fill [{f.BotId}] {(f.Side == OrderSide.Buy ? "BUY" : "SELL")} {Format.Qty(f.Qty)} {f.Symbol} @ {Format.Price(f.Price)} fee {Format.Money(f.Fee)}"

@@ -127,5 +127,8 @@ public sealed record Fill(
     bool Closing,
     string? CloseReason);
 
-/// <summary>The fills path's per-bot position (the seed's Redis contract <c>position:{bot_id}:{symbol}</c>).</summary>
-public sealed record BotPosition(string BotId, string Symbol, decimal Qty, decimal AveragePrice, decimal UnrealizedPnl);
+/// <summary>
+/// The fills path's per-bot position, kept per (bot, symbol, category): spot holdings and linear positions on one symbol
+/// never net. Linear ones are what the seed's Redis contract <c>position:{bot_id}:{symbol}</c> carries.
+/// </summary>
+public sealed record BotPosition(string BotId, string Symbol, decimal Qty, decimal AveragePrice, decimal UnrealizedPnl, OrderCategory Category = OrderCategory.Linear);

@@ -142,5 +142,12 @@ internal static class PostgresMigrations
             CREATE OR REPLACE TRIGGER halt_events_no_update_delete BEFORE UPDATE OR DELETE ON trading.halt_events
                 FOR EACH ROW EXECUTE FUNCTION trading.halt_events_is_append_only();
             """),
+        new(3, "positions per bot, symbol and category", """
+            -- Spot holdings and linear positions on one symbol never net: the category joins the key. Rows from before
+            -- were linear (the paper and Bybit paths kept spot as holdings, not positions).
+            ALTER TABLE trading.bot_positions ADD COLUMN IF NOT EXISTS category text NOT NULL DEFAULT 'Linear';
+            ALTER TABLE trading.bot_positions DROP CONSTRAINT IF EXISTS bot_positions_pkey;
+            ALTER TABLE trading.bot_positions ADD CONSTRAINT bot_positions_pkey PRIMARY KEY (bot_id, symbol, category);
+            """),
     ];
 }

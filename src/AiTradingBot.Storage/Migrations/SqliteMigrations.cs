@@ -133,5 +133,22 @@ internal static class SqliteMigrations
                 SELECT RAISE(ABORT, 'halt_events is append-only: DELETE is not allowed');
             END;
             """),
+        new(3, "positions per bot, symbol and category", """
+            -- Spot holdings and linear positions on one symbol never net: the category joins the key (SQLite cannot
+            -- change a primary key in place, so the table is rebuilt). Rows from before were linear.
+            CREATE TABLE IF NOT EXISTS bot_positions_by_category (
+                bot_id TEXT NOT NULL,
+                symbol TEXT NOT NULL,
+                category TEXT NOT NULL,
+                qty TEXT NOT NULL,
+                avg_price TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (bot_id, symbol, category)
+            );
+            INSERT OR IGNORE INTO bot_positions_by_category (bot_id, symbol, category, qty, avg_price, updated_at)
+                SELECT bot_id, symbol, 'Linear', qty, avg_price, updated_at FROM bot_positions;
+            DROP TABLE bot_positions;
+            ALTER TABLE bot_positions_by_category RENAME TO bot_positions;
+            """),
     ];
 }

@@ -37,7 +37,7 @@ public sealed class TradingDbContext(DbContextOptions<TradingDbContext> options)
         modelBuilder.Entity<BotPositionRow>(e =>
         {
             e.ToTable("bot_positions");
-            e.HasKey(x => new { x.BotId, x.Symbol });
+            e.HasKey(x => new { x.BotId, x.Symbol, x.Category });
         });
         modelBuilder.Entity<OrderRow>(e =>
         {

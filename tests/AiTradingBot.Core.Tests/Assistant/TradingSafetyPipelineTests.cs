@@ -219,6 +219,17 @@ public sealed class TradingSafetyPipelineTests
     }
 
     [Fact]
+    public async Task Spot_and_linear_fills_on_one_symbol_keep_separate_positions_in_the_embedded_fill_store()
+    {
+        var store = new InMemoryFillStore();
+        var spot = new ExecutionReport("e1", "o1", null, "manual", "BTCUSDT", AiTradingBot.Core.Plans.OrderCategory.Spot, AiTradingBot.Core.Plans.OrderSide.Buy, 50_000m, 0.1m, 0m, "USDT", DateTimeOffset.UnixEpoch);
+        await store.IngestAsync([spot], Ct);
+        var linear = await store.IngestAsync([spot with { ExecId = "e2", Category = AiTradingBot.Core.Plans.OrderCategory.Linear, Side = AiTradingBot.Core.Plans.OrderSide.Sell, Price = 51_000m }], Ct);
+        Assert.False(Assert.Single(linear.NewFills).Closing);
+        Assert.Equal(-0.1m, Assert.Single(linear.ChangedPositions).Qty);
+    }
+
+    [Fact]
     public void A_live_exchange_beside_demo_systems_refuses_to_start_naming_docker_endpoint()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Exchange:Provider"] = "bybit" }).Build();
