@@ -192,8 +192,7 @@ public sealed partial class AssistantService(
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    /// <summary>The lock name of the trading account: one per venue and environment.</summary>
-    private string AccountKey => $"{exchange.Mode.Venue}:{exchange.Mode.Environment}";
+    private string AccountKey => AccountLock.AccountOf(exchange.Mode);
 
     /// <summary>
     /// Replaces notional order steps by the quantity they are sent with, sized now against the card's market snapshot;

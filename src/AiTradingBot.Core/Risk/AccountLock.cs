@@ -16,16 +16,19 @@ public sealed class AccountLock(IKeyValueStore store, IOptions<RiskOptions> opti
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(25);
 
-    /// <summary>Takes the lock of an account, waiting up to <c>Risk:AccountLockWaitSeconds</c>; null when it stayed busy.</summary>
-    public async Task<IAsyncDisposable?> AcquireAsync(string account, CancellationToken ct)
+    /// <summary>The lock name of a trading account: one per venue and environment.</summary>
+    public static string AccountOf(Trading.ExchangeMode mode) => $"{mode.Venue}:{mode.Environment}";
+
+    /// <summary>Takes the lock of an account, waiting up to <paramref name="wait"/> (default <c>Risk:AccountLockWaitSeconds</c>); null when it stayed busy.</summary>
+    public async Task<IAsyncDisposable?> AcquireAsync(string account, CancellationToken ct, TimeSpan? wait = null)
     {
         var key = $"lock:account:{account}";
         var token = Guid.NewGuid().ToString("N");
         var started = Stopwatch.GetTimestamp();
-        var wait = TimeSpan.FromSeconds(options.Value.AccountLockWaitSeconds);
+        var limit = wait ?? TimeSpan.FromSeconds(options.Value.AccountLockWaitSeconds);
         while (!await store.SetIfNotExistsAsync(key, token, Lease, ct).ConfigureAwait(false))
         {
-            if (Stopwatch.GetElapsedTime(started) > wait) return null;
+            if (Stopwatch.GetElapsedTime(started) > limit) return null;
             // Real time, not the injected clock: this is waiting for another request, not business time.
             await Task.Delay(Poll, ct).ConfigureAwait(false);
         }

@@ -23,6 +23,7 @@ public sealed class SystemStepHandler(
     SystemRegistry systems,
     IExchange exchange,
     TradingHalt halt,
+    AccountLock accountLock,
     NotificationHub notifications,
     TimeProvider time,
     IKeyValueStore store,
@@ -184,6 +185,9 @@ public sealed class SystemStepHandler(
         }));
         // Orders are cancelled while the containers stop: both matter and neither waits for the other. Every kind, in
         // every group the venue cancels separately; then the book is listed again, because only that proves it empty.
+        // The account lock lets an order that passed risk before the halt get its answer first, so it is on the book
+        // when cancel-all runs; an emergency never waits long for it, though.
+        await using var held = await accountLock.AcquireAsync(AccountLock.AccountOf(exchange.Mode), ct, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         IReadOnlyList<CancelGroupResult> groups = [];
         string? cancelError = null;
         try { groups = await exchange.CancelAllKindsAsync(bounded.Token).ConfigureAwait(false); }

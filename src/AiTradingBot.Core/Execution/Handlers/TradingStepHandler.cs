@@ -70,7 +70,7 @@ public sealed class TradingStepHandler(IExchange exchange, IOrderJournal journal
                 if (rules is not null) qty = OrderSizer.RoundQty(qty, rules.QtyStep);
                 if (qty <= 0)
                 {
-                    outcomes.Add(new PositionCloseOutcome(p.Symbol, 0, null, $"{percent}% of {Math.Abs(p.Qty)} rounds to nothing."));
+                    outcomes.Add(new PositionCloseOutcome(p.Symbol, 0, null, $"{percent}% of {PlanJson.Normalize(Math.Abs(p.Qty))} rounds down to nothing: the minimum order is {PlanJson.Normalize(rules?.MinQty ?? 0)} (step {PlanJson.Normalize(rules?.QtyStep ?? 0)})."));
                     continue;
                 }
                 var request = new OrderRequest(ClientOrderIds.Create(botId, "close", context.Reference, context.StepIndex * 100 + n++), botId, p.Symbol, p.Category,
