@@ -66,13 +66,13 @@ public sealed record KillswitchResult(
     /// <summary>Why listing orders or positions again failed (then nothing is proven gone).</summary>
     public string? VerifyError { get; init; }
 
-    /// <summary>Why the halt could not be written durably (it is still cached, so this instance stays halted).</summary>
+    /// <summary>Why latching the halt failed in the durable log or the live-state cache (whichever still holds it keeps trading halted).</summary>
     public string? HaltError { get; init; }
 
     /// <summary>Every failure, one line each; empty when everything was stopped, cancelled and closed.</summary>
     public IReadOnlyList<string> Failures =>
     [
-        .. HaltError is null ? [] : new[] { $"the halt was not stored durably: {HaltError}" },
+        .. HaltError is null ? [] : new[] { $"latching the halt: {HaltError}" },
         .. Stops.Where(s => s.Outcome == ContainerOutcome.Failed).Select(s => $"{s.System} not stopped: {s.Message}"),
         .. CancelError is null ? [] : new[] { $"cancelling orders failed: {CancelError}" },
         .. OrderGroups.Where(g => g.Error is not null).Select(g => $"{g.Group}: {g.Error}"),

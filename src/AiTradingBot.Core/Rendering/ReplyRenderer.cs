@@ -222,7 +222,7 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
             sb.AppendLine().Append(c.Error is null ? "✅ " + E($"Closed {Format.Qty(c.ClosedQty)} {c.Symbol}") : "❌ " + E($"Closing {c.Symbol} failed: {c.Error}"));
         foreach (var p in r.PositionsLeft)
             sb.AppendLine().Append("❌ " + E($"Still open: position {p.Symbol} {Format.Qty(p.Qty)}"));
-        if (r.HaltError is not null) sb.AppendLine().Append("❌ " + E($"The halt was not stored durably: {r.HaltError}"));
+        if (r.HaltError is not null) sb.AppendLine().Append("❌ " + E($"Latching the halt: {r.HaltError}"));
         sb.AppendLine().Append(r.Halted ? _m.Bold(E("Trading is HALTED: only risk-reducing orders pass until an admin sends /resume.")) : "");
         return sb.ToString().TrimEnd();
     }

@@ -16,12 +16,19 @@ public sealed class TradingHalt(IHaltLog log, IKeyValueStore store, TimeProvider
     /// <summary>Whether trading is halted.</summary>
     public async Task<bool> IsHaltedAsync(CancellationToken ct)
     {
-        var cached = await store.GetAsync(Key, ct).ConfigureAwait(false);
+        string? cached;
+        try { cached = await store.GetAsync(Key, ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The cache is down: the durable log still answers (and fails loudly if it cannot).
+            return await log.LatestAsync(ct).ConfigureAwait(false) is { Halted: true };
+        }
         if (cached is not null && cached != Running) return true;
         if (cached == Running) return false;
         var latest = await log.LatestAsync(ct).ConfigureAwait(false);
         var halted = latest is { Halted: true };
-        await store.SetAsync(Key, halted ? Describe(latest!) : Running, halted ? null : RunningCacheTtl, ct).ConfigureAwait(false);
+        try { await store.SetAsync(Key, halted ? Describe(latest!) : Running, halted ? null : RunningCacheTtl, ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException) { /* only a cache: the log was read */ }
         return halted;
     }
 
@@ -33,10 +40,13 @@ public sealed class TradingHalt(IHaltLog log, IKeyValueStore store, TimeProvider
     public async Task HaltAsync(string by, string reason, CancellationToken ct)
     {
         var e = new HaltEvent(time.GetUtcNow(), true, by, reason);
-        // The cache is set first too, so this instance and every other sharing the store stop at once even while
-        // the durable write is under way; the durable write is what makes it survive.
-        await store.SetAsync(Key, Describe(e), null, ct).ConfigureAwait(false);
+        // The cache is set first, so this instance and every other sharing the store stop at once even while the
+        // durable write is under way; the durable write is what makes it survive. Either failing alone still halts.
+        Exception? cacheError = null;
+        try { await store.SetAsync(Key, Describe(e), null, ct).ConfigureAwait(false); }
+        catch (Exception x) when (x is not OperationCanceledException) { cacheError = x; }
         await log.AppendAsync(e, ct).ConfigureAwait(false);
+        if (cacheError is not null) throw new InvalidOperationException($"The halt is stored durably, but the live-state cache could not be set ({cacheError.Message}); every check reads the durable halt while the cache is down.", cacheError);
     }
 
     /// <summary>Clears the halt; true when it was set.</summary>

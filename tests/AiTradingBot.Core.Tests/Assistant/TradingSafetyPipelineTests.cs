@@ -153,6 +153,29 @@ public sealed class TradingSafetyPipelineTests
         Assert.True(await new TradingHalt(log, new InMemoryKeyValueStore(time), time).IsHaltedAsync(Ct));
     }
 
+    private sealed class BrokenStore : IKeyValueStore
+    {
+        private static Exception Down() => new IOException("live-state store down");
+        public Task<string?> GetAsync(string key, CancellationToken ct) => throw Down();
+        public Task SetAsync(string key, string value, TimeSpan? ttl, CancellationToken ct) => throw Down();
+        public Task<bool> SetIfNotExistsAsync(string key, string value, TimeSpan? ttl, CancellationToken ct) => throw Down();
+        public Task<string?> GetDeleteAsync(string key, CancellationToken ct) => throw Down();
+        public Task<bool> DeleteAsync(string key, CancellationToken ct) => throw Down();
+        public Task<long> IncrementAsync(string key, TimeSpan? ttlOnCreate, CancellationToken ct) => throw Down();
+        public Task<IReadOnlyList<string>> KeysAsync(string prefix, CancellationToken ct) => throw Down();
+    }
+
+    [Fact]
+    public async Task With_the_cache_down_the_halt_is_read_from_the_durable_log()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var log = new InMemoryHaltLog();
+        var halt = new TradingHalt(log, new BrokenStore(), time);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => halt.HaltAsync("alice", "killswitch", Ct)); // loud, yet durable
+        Assert.True(await halt.IsHaltedAsync(Ct));
+        Assert.True((await log.LatestAsync(Ct))!.Halted);
+    }
+
     [Fact]
     public async Task Two_cards_that_fit_the_limit_alone_but_not_together_execute_exactly_once()
     {
