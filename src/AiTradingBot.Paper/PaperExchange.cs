@@ -273,10 +273,11 @@ public sealed class PaperExchange : IExchange
         var signed = PaperAccountState.Signed(o.Side, o.Qty);
         var reduces = current != 0 && Math.Sign(current) != Math.Sign(signed) && o.Qty <= Math.Abs(current);
         if (o.ReduceOnly && !reduces) return current == 0 ? $"Reduce-only, but there is no {o.Symbol} position." : "Reduce-only order would increase or flip the position.";
-        // As on Bybit, resting reduce-only orders on the same side count: together they may not exceed the position.
+        // Resting reduce-only orders on the same side count: together they may not exceed the position. A market
+        // reduce-only order (a close) executes at once against the position and is not held to this.
         var restingReduce = _state.Orders.Where(r => r.Request.ReduceOnly && r.Request.Symbol == o.Symbol && r.Request.Category == o.Category
                                                      && r.Request.Side == o.Side && r.Request.ClientOrderId != o.ClientOrderId).Sum(r => r.Request.Qty);
-        if (o.ReduceOnly && restingReduce + o.Qty > Math.Abs(current))
+        if (o.ReduceOnly && (o.Type == OrderType.Limit || o.Trigger is not null) && restingReduce + o.Qty > Math.Abs(current))
             return $"Reduce-only orders on {o.Symbol} would exceed the position: {PlanJson.Normalize(restingReduce)} already resting + {PlanJson.Normalize(o.Qty)} > {PlanJson.Normalize(Math.Abs(current))}.";
         if (reduces) return null;
         var leverage = o.Leverage ?? p?.Leverage ?? 1;

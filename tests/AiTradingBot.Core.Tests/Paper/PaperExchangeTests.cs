@@ -71,6 +71,11 @@ public sealed class PaperExchangeTests
         var second = await paper.PlaceOrderAsync(Order(OrderSide.Sell, 0.02m, OrderType.Limit, 51_000m, reduceOnly: true), CancellationToken.None);
         Assert.False(second.Accepted);
         Assert.Contains("would exceed the position", second.RejectReason);
+        // A market close still goes through beside it.
+        var close = await paper.PlaceOrderAsync(Order(OrderSide.Sell, 0.01m, reduceOnly: true), CancellationToken.None);
+        Assert.True(close.Accepted, close.RejectReason);
+        await paper.CancelOrdersAsync(null, null, CancellationToken.None);
+        Assert.True((await paper.PlaceOrderAsync(Order(OrderSide.Sell, 0.01m, OrderType.Limit, 51_000m, reduceOnly: true), CancellationToken.None)).Accepted);
         // The resting one still fills: it does not count against itself.
         _prices.Set("BTCUSDT", 51_500m);
         await paper.TickAsync(CancellationToken.None);
