@@ -145,23 +145,60 @@ internal sealed class BybitExchange : IExchange
             return new CancelResult([r.Result.Str("orderId") ?? target.OrderId]);
         }
 
+        if (symbol is null)
+        {
+            var groups = await CancelAllKindsAsync(ct).ConfigureAwait(false);
+            if (groups.FirstOrDefault(g => g.Error is not null) is { } failed) throw new ExchangeException($"Cancelling {failed.Group} orders failed: {failed.Error}");
+            return new CancelResult(groups.SelectMany(g => g.CancelledOrderIds).ToList());
+        }
         var cancelled = new List<string>();
         foreach (var category in await CategoriesOfAsync(symbol, ct).ConfigureAwait(false))
-        {
-            var fields = new Dictionary<string, string> { ["category"] = BybitOrderBuilder.Category(category) };
-            if (symbol is not null) fields["symbol"] = symbol;
-            else if (category == OrderCategory.Linear) fields["settleCoin"] = "USDT";
-            var r = await _rest.PostAsync("/v5/order/cancel-all", JsonSerializer.Serialize(fields), ct).ConfigureAwait(false);
-            Ensure(r, $"cancelling {BybitOrderBuilder.Category(category)} orders");
-            cancelled.AddRange(r.Result.Items("list").Select(o => o.Str("orderId")).OfType<string>());
-        }
+            foreach (var filter in category == OrderCategory.Spot ? SpotOrderFilters : [null])
+            {
+                var fields = new Dictionary<string, string> { ["category"] = BybitOrderBuilder.Category(category), ["symbol"] = symbol };
+                if (filter is not null) fields["orderFilter"] = filter;
+                var r = await _rest.PostAsync("/v5/order/cancel-all", JsonSerializer.Serialize(fields), ct).ConfigureAwait(false);
+                Ensure(r, $"cancelling {BybitOrderBuilder.Category(category)} {filter} orders on {symbol}");
+                cancelled.AddRange(r.Result.Items("list").Select(o => o.Str("orderId")).OfType<string>());
+            }
         return new CancelResult(cancelled);
+    }
+
+    /// <summary>
+    /// Spot cancel-all takes one order filter per request (without one, only normal orders go): normal, conditional and
+    /// TP/SL orders each need their own call.
+    /// </summary>
+    private static readonly string?[] SpotOrderFilters = ["Order", "StopOrder", "tpslOrder"];
+
+    public async Task<IReadOnlyList<CancelGroupResult>> CancelAllKindsAsync(CancellationToken ct)
+    {
+        var requests = _options.SettleCoinList.Select(coin => ($"linear {coin}", new Dictionary<string, string> { ["category"] = "linear", ["settleCoin"] = coin }))
+            .Concat(SpotOrderFilters.Select(f => ($"spot {f}", new Dictionary<string, string> { ["category"] = "spot", ["orderFilter"] = f! })))
+            .ToList();
+        var groups = new List<CancelGroupResult>(requests.Count);
+        // One failing group must not keep the others from cancelling: each is tried and reported on its own.
+        foreach (var (group, fields) in requests)
+        {
+            try
+            {
+                var r = await _rest.PostAsync("/v5/order/cancel-all", JsonSerializer.Serialize(fields), ct).ConfigureAwait(false);
+                groups.Add(r.Ok
+                    ? new CancelGroupResult(group, r.Result.Items("list").Select(o => o.Str("orderId")).OfType<string>().ToList())
+                    : new CancelGroupResult(group, [], $"Bybit refused: {r.RetMsg} ({r.RetCode})"));
+            }
+            catch (Exception e) when (e is BybitTransportException or ExchangeException)
+            {
+                groups.Add(new CancelGroupResult(group, [], e.Message));
+            }
+        }
+        return groups;
     }
 
     public async Task<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(string? symbol, CancellationToken ct)
     {
         var orders = new List<OpenOrder>();
         foreach (var category in await CategoriesOfAsync(symbol, ct).ConfigureAwait(false))
+        foreach (var settleCoin in symbol is null && category == OrderCategory.Linear ? _options.SettleCoinList.Cast<string?>() : [null])
         {
             string? cursor = null;
             do
@@ -169,7 +206,7 @@ internal sealed class BybitExchange : IExchange
                 var r = await _rest.GetAsync("/v5/order/realtime", BybitRestClient.Query(
                     ("category", BybitOrderBuilder.Category(category)),
                     ("symbol", symbol),
-                    ("settleCoin", symbol is null && category == OrderCategory.Linear ? "USDT" : null),
+                    ("settleCoin", settleCoin),
                     ("openOnly", "0"), ("limit", "50"), ("cursor", cursor)), ct).ConfigureAwait(false);
                 Ensure(r, "open orders");
                 orders.AddRange(r.Result.Items("list").Select(o => BybitMapping.ToOpenOrder(o, category))
@@ -184,15 +221,18 @@ internal sealed class BybitExchange : IExchange
     {
         if (symbol is not null && !SymbolOk(symbol)) return [];
         var positions = new List<Position>();
-        string? cursor = null;
-        do
+        foreach (var settleCoin in symbol is null ? _options.SettleCoinList.Cast<string?>() : [null])
         {
-            var r = await _rest.GetAsync("/v5/position/list", BybitRestClient.Query(
-                ("category", "linear"), ("symbol", symbol), ("settleCoin", symbol is null ? "USDT" : null), ("limit", "200"), ("cursor", cursor)), ct).ConfigureAwait(false);
-            Ensure(r, "positions");
-            positions.AddRange(r.Result.Items("list").Select(BybitMapping.ToPosition).Where(p => p.Qty != 0));
-            cursor = r.Result.Str("nextPageCursor");
-        } while (cursor is not null);
+            string? cursor = null;
+            do
+            {
+                var r = await _rest.GetAsync("/v5/position/list", BybitRestClient.Query(
+                    ("category", "linear"), ("symbol", symbol), ("settleCoin", settleCoin), ("limit", "200"), ("cursor", cursor)), ct).ConfigureAwait(false);
+                Ensure(r, "positions");
+                positions.AddRange(r.Result.Items("list").Select(BybitMapping.ToPosition).Where(p => p.Qty != 0));
+                cursor = r.Result.Str("nextPageCursor");
+            } while (cursor is not null);
+        }
         return positions;
     }
 

@@ -51,6 +51,16 @@ public sealed class BybitOptions
     /// <summary>Subscribe to public tickers for the price cache (off: every price comes from REST).</summary>
     public bool StreamTickers { get; set; } = true;
 
+    /// <summary>
+    /// Settle coins of the linear contracts in use, comma-separated: open orders and positions are listed, and the
+    /// killswitch cancels, once per coin (Bybit requires a symbol or settle coin for linear).
+    /// </summary>
+    public string SettleCoins { get; set; } = "USDT,USDC";
+
+    /// <summary><see cref="SettleCoins"/> as a list.</summary>
+    public IReadOnlyList<string> SettleCoinList =>
+        SettleCoins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => c.ToUpperInvariant()).Distinct().ToList();
+
     /// <summary>The parsed environment (valid after options validation).</summary>
     public BybitEnvironment ParsedEnvironment =>
         Enum.TryParse<BybitEnvironment>(Environment, ignoreCase: true, out var e) ? e : BybitEnvironment.Testnet;

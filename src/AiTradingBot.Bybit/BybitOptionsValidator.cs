@@ -19,6 +19,8 @@ internal sealed class BybitOptionsValidator : IValidateOptions<BybitOptions>
         CheckUrl(o.BaseUrl, "Bybit:BaseUrl", ["http", "https"], errors);
         CheckUrl(o.WebSocketUrl, "Bybit:WebSocketUrl", ["ws", "wss"], errors);
         CheckUrl(o.PublicWebSocketUrl, "Bybit:PublicWebSocketUrl", ["ws", "wss"], errors);
+        if (o.SettleCoinList.Count == 0 || o.SettleCoinList.Any(c => !c.All(char.IsAsciiLetterOrDigit)))
+            errors.Add($"Bybit:SettleCoins must list settle coins such as USDT,USDC (got '{o.SettleCoins}').");
         if (o.RequestTimeout <= TimeSpan.Zero) errors.Add("Bybit:RequestTimeout must be positive.");
         if (o.PingInterval <= TimeSpan.Zero) errors.Add("Bybit:PingInterval must be positive.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -46,6 +46,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IKeyValueStore>(sp => new InMemoryKeyValueStore(sp.GetRequiredService<TimeProvider>(), DurableStateFile(configuration)));
         services.TryAddSingleton<IFillStore, InMemoryFillStore>();
         services.TryAddSingleton<IOrderJournal, InMemoryOrderJournal>();
+        services.TryAddSingleton<IHaltLog, InMemoryHaltLog>();
         services.TryAddSingleton<IAuditLog>(_ => new InMemoryAuditLog());
         services.TryAddSingleton<IPositionPublisher, NullPositionPublisher>();
         services.TryAddSingleton<IReportScheduler, KeyValueReportScheduler>();
@@ -56,6 +57,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<NotificationHub>();
         services.TryAddSingleton<IExecutionSink, FillsPath>();
         services.TryAddSingleton<TradingHalt>();
+        services.TryAddSingleton<AccountLock>();
         services.TryAddSingleton<ConfirmationGate>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RiskOptions>>().Value);
         foreach (var validator in typeof(PlanValidator).Assembly.GetTypes()

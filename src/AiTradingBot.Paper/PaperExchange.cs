@@ -106,6 +106,33 @@ public sealed class PaperExchange : IExchange
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<CancelGroupResult>> CancelAllKindsAsync(CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var groups = new List<CancelGroupResult>();
+            foreach (var category in new[] { OrderCategory.Linear, OrderCategory.Spot })
+                foreach (var conditional in new[] { false, true })
+                {
+                    var cancelled = _state.Orders.Where(o => o.Request.Category == category && (o.Request.Trigger is not null) == conditional).ToList();
+                    foreach (var o in cancelled)
+                    {
+                        _state.Orders.Remove(o);
+                        _state.Placed[o.Request.ClientOrderId] = _state.Placed[o.Request.ClientOrderId] with { Status = OrderStatus.Cancelled };
+                    }
+                    groups.Add(new CancelGroupResult($"paper {category.ToString().ToLowerInvariant()} {(conditional ? "conditional" : "normal")} orders", cancelled.Select(o => o.Id).ToList()));
+                }
+            Save();
+            return groups;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(string? symbol, CancellationToken ct)
     {
         await TickAsync(ct).ConfigureAwait(false);
@@ -246,6 +273,12 @@ public sealed class PaperExchange : IExchange
         var signed = PaperAccountState.Signed(o.Side, o.Qty);
         var reduces = current != 0 && Math.Sign(current) != Math.Sign(signed) && o.Qty <= Math.Abs(current);
         if (o.ReduceOnly && !reduces) return current == 0 ? $"Reduce-only, but there is no {o.Symbol} position." : "Reduce-only order would increase or flip the position.";
+        // Resting reduce-only orders on the same side count: together they may not exceed the position. A market
+        // reduce-only order (a close) executes at once against the position and is not held to this.
+        var restingReduce = _state.Orders.Where(r => r.Request.ReduceOnly && r.Request.Symbol == o.Symbol && r.Request.Category == o.Category
+                                                     && r.Request.Side == o.Side && r.Request.ClientOrderId != o.ClientOrderId).Sum(r => r.Request.Qty);
+        if (o.ReduceOnly && (o.Type == OrderType.Limit || o.Trigger is not null) && restingReduce + o.Qty > Math.Abs(current))
+            return $"Reduce-only orders on {o.Symbol} would exceed the position: {PlanJson.Normalize(restingReduce)} already resting + {PlanJson.Normalize(o.Qty)} > {PlanJson.Normalize(Math.Abs(current))}.";
         if (reduces) return null;
         var leverage = o.Leverage ?? p?.Leverage ?? 1;
         var usedMargin = _state.Positions.Where(kv => kv.Key != o.Symbol).Sum(kv => Math.Abs(kv.Value.Qty) * kv.Value.AveragePrice / Math.Max(1, kv.Value.Leverage));

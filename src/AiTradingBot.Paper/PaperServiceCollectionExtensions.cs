@@ -20,6 +20,13 @@ public static class PaperServiceCollectionExtensions
             services.AddSingleton<PaperExchange>();
             services.AddSingleton<IExchange>(sp => sp.GetRequiredService<PaperExchange>());
         }
+        // Demo systems never run beside real money: with a live exchange, simulated containers would make every
+        // sitrep and killswitch report lie about what is trading. The host refuses to start instead.
+        if (string.Equals(provider, "bybit", StringComparison.OrdinalIgnoreCase) && !services.Any(d => d.ServiceType == typeof(IContainerRuntime)))
+            throw new InvalidOperationException(
+                "Exchange:Provider is bybit (live orders), but no Docker endpoint answers, so the trading systems would be simulated DEMO containers. "
+                + "Set Docker:Endpoint to the Docker host that runs your trading systems (e.g. unix:///var/run/docker.sock or tcp://socket-proxy:2375), "
+                + "or use Exchange:Provider=paper to try the assistant with demo systems.");
         // Registered with TryAdd: a real runtime registered before this wins; the demo is only the fallback.
         services.TryAddSingleton<IContainerRuntime, DemoContainerRuntime>();
         return services;

@@ -17,7 +17,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Adds the relational store: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set, otherwise a SQLite file in
     /// <c>Storage:DataDirectory</c>; a pooled <see cref="TradingDbContext"/> factory; <see cref="IFillStore"/>,
-    /// <see cref="IAuditLog"/> and <see cref="IOrderJournal"/> (replacing in-process defaults); the
+    /// <see cref="IAuditLog"/>, <see cref="IOrderJournal"/> and <see cref="IHaltLog"/> (replacing in-process defaults); the
     /// <see cref="DatabaseMigrator"/> for the <c>migrate</c> verb; and migration at start when <c>Storage:MigrateOnStart</c>.
     /// With <c>Storage:Ephemeral</c> and no PostgreSQL it registers nothing, leaving the in-process defaults.
     /// </summary>
@@ -45,6 +45,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IFillStore>(sp => sp.GetRequiredService<DatabaseFillStore>());
         services.AddSingleton<IAuditLog, DatabaseAuditLog>();
         services.AddSingleton<IOrderJournal, DatabaseOrderJournal>();
+        services.AddSingleton<IHaltLog, DatabaseHaltLog>();
         services.AddHostedService<StorageMigrationService>();
         return services;
     }

@@ -14,6 +14,7 @@ public sealed class BybitEndToEndTests
         await using var server = await BybitTestServer.StartAsync();
         var configuration = server.Configuration();
         configuration["Storage:Ephemeral"] = "true";
+        configuration["Docker:Endpoint"] = "unix:///nonexistent/atb-test-docker.sock"; // live orders are never beside demo systems
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
@@ -41,6 +42,7 @@ public sealed class BybitEndToEndTests
         await using var server = await BybitTestServer.StartAsync();
         var configuration = server.Configuration();
         configuration["Storage:Ephemeral"] = "true";
+        configuration["Docker:Endpoint"] = "unix:///nonexistent/atb-test-docker.sock"; // live orders are never beside demo systems
         var stdout = new StringWriter();
 
         var exit = await CliApp.RunAsync(["ask", "buy 0.0015 btc"], stdout, new StringWriter(), configuration);

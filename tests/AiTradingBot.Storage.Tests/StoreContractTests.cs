@@ -422,5 +422,59 @@ public abstract class StoreContractTests
         Assert.Equal((false, "insufficient balance", (string?)null), (since[0].Result.Accepted, since[0].Result.RejectReason, since[0].Result.OrderId));
     }
 
+    // ---- positions per category ----
+
+    [Fact]
+    public async Task Spot_and_linear_fills_on_one_symbol_keep_separate_positions_and_never_net()
+    {
+        await using var db = await CreateAsync();
+        await db.Fills.IngestAsync([Buy("s1", 0.1m, 50_000m) with { Category = OrderCategory.Spot }], Ct);
+
+        // A linear sell of the same size opens a short; it does not close the spot holding.
+        var r = await db.Fills.IngestAsync([Sell("l1", 0.1m, 51_000m, T0.AddMinutes(1))], Ct);
+        var fill = Assert.Single(r.NewFills);
+        Assert.False(fill.Closing);
+        Assert.Equal(0m, fill.RealizedPnl);
+        var p = Assert.Single(r.ChangedPositions);
+        Assert.Equal((OrderCategory.Linear, -0.1m), (p.Category, p.Qty));
+
+        // A second instance (cold cache) sees both positions: the spot sell realizes against the spot buy only.
+        var again = await db.NewFillStore().IngestAsync([Sell("s2", 0.1m, 52_000m, T0.AddMinutes(2)) with { Category = OrderCategory.Spot }], Ct);
+        Assert.Equal(200m, Assert.Single(again.NewFills).RealizedPnl);
+        Assert.Equal((OrderCategory.Spot, 0m), (again.ChangedPositions.Single().Category, again.ChangedPositions.Single().Qty));
+        var linearAgain = await db.Fills.IngestAsync([Buy("l2", 0.1m, 50_500m, T0.AddMinutes(3))], Ct);
+        Assert.Equal(50m, Assert.Single(linearAgain.NewFills).RealizedPnl);
+    }
+
+    // ---- trading halt ----
+
+    [Fact]
+    public async Task The_halt_log_keeps_who_when_and_why_and_another_instance_reads_it()
+    {
+        await using var db = await CreateAsync();
+        Assert.Null(await db.Halts.LatestAsync(Ct));
+        await db.Halts.AppendAsync(new HaltEvent(T0, true, "alice", "killswitch"), Ct);
+
+        var other = db.NewHaltLog();
+        Assert.Equal(new HaltEvent(T0, true, "alice", "killswitch"), await other.LatestAsync(Ct));
+        await other.AppendAsync(new HaltEvent(T0.AddMinutes(5), false, "bob", "trading.resume"), Ct);
+
+        var events = await db.Halts.RecentAsync(10, Ct);
+        Assert.Equal([false, true], events.Select(e => e.Halted));
+        Assert.Equal(["bob", "alice"], events.Select(e => e.By));
+        Assert.Equal(T0.AddMinutes(5), events[0].Time);
+        Assert.False((await db.Halts.LatestAsync(Ct))!.Halted);
+    }
+
+    [Fact]
+    public async Task The_halt_log_refuses_updates_and_deletes()
+    {
+        await using var db = await CreateAsync();
+        await db.Halts.AppendAsync(new HaltEvent(T0, true, "alice", "killswitch"), Ct);
+        await Assert.ThrowsAnyAsync<Exception>(() => db.ExecuteAsync("UPDATE halt_events SET halted = false", Ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.ExecuteAsync("DELETE FROM halt_events", Ct));
+        Assert.True((await db.Halts.LatestAsync(Ct))!.Halted);
+    }
+
     private static string[] Ids(IEnumerable<Fill> fills) => fills.Select(f => f.ExecId).ToArray();
 }

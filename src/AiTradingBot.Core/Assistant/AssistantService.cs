@@ -33,6 +33,7 @@ public sealed partial class AssistantService(
     IContainerRuntime runtime,
     SystemRegistry systems,
     TradingHalt halt,
+    AccountLock accountLock,
     IFillStore fills,
     IOrderJournal journal,
     IAuditLog audit,
@@ -121,8 +122,10 @@ public sealed partial class AssistantService(
                 return Reply(ReplyKind.Done, plan, all);
             }
         }
-        var waiting = plan.Steps.Skip(firstGated).ToList();
-        var pending = await gate.CreateAsync(message.Channel, message.ChatId, message.User.UserId, message.User.UserName, text, waiting, ct).ConfigureAwait(false);
+        var shown = plan.Steps.Skip(firstGated).ToList();
+        // A notional order is sized once, here: the card shows the exact quantity and that quantity is what is sent.
+        var (waiting, sizedAt) = SizeNotionalOrders(shown, check.Market, firstGated);
+        var pending = await gate.CreateAsync(message.Channel, message.ChatId, message.User.UserId, message.User.UserName, text, waiting, ct, sizedAt).ConfigureAwait(false);
 
         if (waiting is [{ Args: SystemKillswitchArgs }] && KillswitchConfirm().IsMatch(text))
         {
@@ -131,7 +134,7 @@ public sealed partial class AssistantService(
             return await ConfirmAsync(new ConfirmationRequest(message.Channel, message.ChatId, message.User, pending.Id), ct).ConfigureAwait(false);
         }
 
-        var card = BuildCard(pending, waiting, check);
+        var card = BuildCard(pending, shown, waiting, check, firstGated);
         await AuditAsync(message, text, plan, AuditDecision.Awaiting, check.Warnings, prefix, pending.Id, ct).ConfigureAwait(false);
         return Reply(ReplyKind.AwaitingConfirmation, plan, prefix, card) with { Warnings = check.Warnings };
     }
@@ -157,17 +160,89 @@ public sealed partial class AssistantService(
 
         var steps = result.Steps!;
         var plan = Plan.Of(input, steps);
+        // Check-then-execute is serialized per account: the lock is held from the risk re-check to the venue's
+        // answer, so two cards confirmed at once never both pass risk against the same snapshot.
+        await using var held = steps.Any(s => s.Args is OrderPlaceArgs or PositionCloseArgs)
+            ? await accountLock.AcquireAsync(AccountKey, ct).ConfigureAwait(false) ?? Busy
+            : null;
+        if (ReferenceEquals(held, Busy))
+        {
+            string[] busy = [$"Another order on this account is being checked and sent and did not finish within {risk.Value.AccountLockWaitSeconds}s (Risk:AccountLockWaitSeconds). Nothing was sent; send the command again."];
+            await AuditAsync(message, input, plan, AuditDecision.Refused, busy, null, result.Pending!.Id, ct).ConfigureAwait(false);
+            return Reply(ReplyKind.Refused, plan, messages: busy);
+        }
         // Re-checked at confirmation: a halt, a loss-limit trip or new prices since the card can still deny.
         var check = await CheckAsync(steps, ct).ConfigureAwait(false);
-        if (check.Errors.Count > 0)
+        var errors = check.Errors.Count > 0 ? check.Errors : PriceMoved(steps, result.Pending!.SizedAt, check.Market);
+        if (errors.Count > 0)
         {
-            await AuditAsync(message, input, plan, AuditDecision.Refused, check.Errors, null, result.Pending!.Id, ct).ConfigureAwait(false);
+            await AuditAsync(message, input, plan, AuditDecision.Refused, errors, null, result.Pending!.Id, ct).ConfigureAwait(false);
             if (check.Risk is { Allowed: false } d) await NotifyDenialAsync(request.User, input, d, ct).ConfigureAwait(false);
-            return Reply(ReplyKind.Refused, plan, messages: check.Errors);
+            return Reply(ReplyKind.Refused, plan, messages: errors);
         }
-        var outcome = await executor.ExecuteAsync(steps, new StepContext(request.User, request.Channel, request.ChatId, result.Pending!.Id, 0), ct).ConfigureAwait(false);
+        var outcome = await executor.ExecuteAsync(ReduceOnlyWhereReducing(steps, check.Risk), new StepContext(request.User, request.Channel, request.ChatId, result.Pending!.Id, 0), ct).ConfigureAwait(false);
         await AuditAsync(message, input, plan, AuditDecision.Confirmed, [], outcome, result.Pending.Id, ct).ConfigureAwait(false);
         return Reply(ReplyKind.Done, plan, outcome);
+    }
+
+    private static readonly IAsyncDisposable Busy = new NoLock();
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private string AccountKey => AccountLock.AccountOf(exchange.Mode);
+
+    /// <summary>
+    /// Replaces notional order steps by the quantity they are sent with, sized now against the card's market snapshot;
+    /// returns the price each was sized at (by step index within the waiting steps).
+    /// </summary>
+    private (IReadOnlyList<PlanStep> Steps, IReadOnlyDictionary<string, decimal>? SizedAt) SizeNotionalOrders(IReadOnlyList<PlanStep> steps, MarketSnapshot market, int offset)
+    {
+        Dictionary<string, decimal>? sizedAt = null;
+        var result = new List<PlanStep>(steps.Count);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Args is OrderPlaceArgs { Notional: not null } o
+                && OrderPreparer.Prepare(o, market, options.Value.BotId, "CARD", offset + i) is { Request: { } r } prepared)
+            {
+                result.Add(new PlanStep(o with { Qty = r.Qty, Notional = null }));
+                (sizedAt ??= [])[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = prepared.ReferencePrice;
+                continue;
+            }
+            result.Add(steps[i]);
+        }
+        return (result, sizedAt);
+    }
+
+    /// <summary>Refusals for card-sized orders whose price moved by more than the price band since the card.</summary>
+    private List<string> PriceMoved(IReadOnlyList<PlanStep> steps, IReadOnlyDictionary<string, decimal>? sizedAt, MarketSnapshot market)
+    {
+        var errors = new List<string>();
+        if (sizedAt is null) return errors;
+        foreach (var (index, then) in sizedAt)
+        {
+            var i = int.Parse(index, System.Globalization.CultureInfo.InvariantCulture);
+            if (i >= steps.Count || steps[i].Args is not OrderPlaceArgs o || then <= 0) continue;
+            var now = o.Price ?? o.Trigger?.Price ?? market.LastPrice(o.Symbol);
+            if (now is not { } p) continue;
+            var moved = Math.Abs(p - then) / then * 100;
+            if (moved > risk.Value.PriceBandPercent)
+                errors.Add($"{o.Symbol} moved {Math.Round(moved, 1)}% (from {Format.Price(then)} to {Format.Price(p)}) since the card sized this order at {Format.Qty(o.Qty ?? 0)}; the band is ±{risk.Value.PriceBandPercent}% (Risk:PriceBandPercent). Nothing was sent: send the order again to size it at today's price.");
+        }
+        return errors;
+    }
+
+    /// <summary>Linear orders that risk classified as reducing are sent reduce-only, so the venue enforces it too.</summary>
+    private static IReadOnlyList<PlanStep> ReduceOnlyWhereReducing(IReadOnlyList<PlanStep> steps, RiskDecision? decision)
+    {
+        if (decision is null) return steps;
+        var result = steps.ToList();
+        foreach (var a in decision.Orders)
+            if (!a.IncreasesRisk && result[a.StepIndex].Args is OrderPlaceArgs { Category: OrderCategory.Linear, ReduceOnly: false } o)
+                result[a.StepIndex] = new PlanStep(o with { ReduceOnly = true });
+        return result;
     }
 
     /// <inheritdoc />
@@ -229,7 +304,7 @@ public sealed partial class AssistantService(
         AccountSnapshot account;
         try
         {
-            account = await AccountAsync(trades, ct).ConfigureAwait(false);
+            account = await AccountAsync(trades, steps.Any(s => s.Args is SystemStartArgs or SystemRestartArgs or SystemLaunchArgs), ct).ConfigureAwait(false);
         }
         catch (ExchangeException e)
         {
@@ -239,37 +314,46 @@ public sealed partial class AssistantService(
         return new Check(decision.Allowed ? [] : decision.Reasons, decision.Warnings, decision, market);
     }
 
-    private async Task<AccountSnapshot> AccountAsync(bool trades, CancellationToken ct)
+    private async Task<AccountSnapshot> AccountAsync(bool trades, bool startsSystems, CancellationToken ct)
     {
         var halted = await halt.IsHaltedAsync(ct).ConfigureAwait(false);
-        if (!trades) return AccountSnapshot.Empty with { Halted = halted };
         var now = time.GetUtcNow();
+        if (!trades)
+        {
+            if (!startsSystems) return AccountSnapshot.Empty with { Halted = halted };
+            // Starting trading systems while the daily loss limit is tripped adds risk too.
+            var (start, _) = PnlPeriods.Range(PnlPeriod.Today, now, PnlPeriods.Zone(options.Value.TimeZone));
+            return AccountSnapshot.Empty with { Halted = halted, RealizedPnlToday = PnlFigures.Of(await fills.QueryAsync(new FillQuery(start, null), ct).ConfigureAwait(false)).NetPnl };
+        }
         var positions = await exchange.GetPositionsAsync(null, ct).ConfigureAwait(false);
         var open = await exchange.GetOpenOrdersAsync(null, ct).ConfigureAwait(false);
         var recent = await journal.SinceAsync(now.AddMinutes(-1), ct).ConfigureAwait(false);
         var (from, _) = PnlPeriods.Range(PnlPeriod.Today, now, PnlPeriods.Zone(options.Value.TimeZone));
         var today = PnlFigures.Of(await fills.QueryAsync(new FillQuery(from, null), ct).ConfigureAwait(false));
         var wallet = await exchange.GetWalletAsync(ct).ConfigureAwait(false);
-        return new AccountSnapshot(positions, open.Count, recent.Count, today.NetPnl, wallet.Equity, halted);
+        return new AccountSnapshot(positions, open.Count, recent.Count, today.NetPnl, wallet.Equity, halted) { Resting = open };
     }
 
-    private ConfirmationCard BuildCard(PendingConfirmation pending, IReadOnlyList<PlanStep> steps, Check check)
+    private ConfirmationCard BuildCard(PendingConfirmation pending, IReadOnlyList<PlanStep> shown, IReadOnlyList<PlanStep> steps, Check check, int offset)
     {
         var lines = new List<CardLine>(steps.Count);
         for (var i = 0; i < steps.Count; i++)
         {
-            var text = StepDescriber.Describe(steps[i]);
+            var text = StepDescriber.Describe(shown[i]);
             decimal? notional = null;
             if (steps[i].Args is OrderPlaceArgs o)
             {
-                var prepared = OrderPreparer.Prepare(o, check.Market, options.Value.BotId, pending.Id, i);
+                var prepared = OrderPreparer.Prepare(o, check.Market, options.Value.BotId, pending.Id, offset + i);
                 notional = prepared.EstimatedNotional;
-                if (prepared.Request is { } r && (o.Qty != r.Qty || o.Price != r.Price))
-                    text += $" → sends {Format.Qty(r.Qty)} {r.Symbol}" + (r.Price is { } p ? $" @ {Format.Price(p)}" : "") + " (rounded to the exchange's step/tick)";
+                var original = (OrderPlaceArgs)shown[i].Args;
+                if (prepared.Request is { } r && original.Notional is not null)
+                    text += $" → sends exactly {Format.Qty(r.Qty)} {r.Symbol}" + (r.Price is { } lp ? $" @ {Format.Price(lp)}" : "") + $" (sized now at {Format.Price(prepared.ReferencePrice)})";
+                else if (prepared.Request is { } r2 && (o.Qty != r2.Qty || o.Price != r2.Price || o.Trigger?.Price != r2.Trigger?.Price))
+                    text += $" → sends {Format.Qty(r2.Qty)} {r2.Symbol}" + (r2.Price is { } p ? $" @ {Format.Price(p)}" : "") + (r2.Trigger is { } t ? $" when {Format.Price(t.Price)}" : "") + " (rounded to the exchange's step/tick, toward the safe side)";
             }
             else if (steps[i].Args is PositionCloseArgs)
             {
-                notional = check.Risk?.Orders.FirstOrDefault(a => a.StepIndex == i)?.EstimatedNotional;
+                notional = check.Risk?.Orders.FirstOrDefault(a => a.StepIndex == offset + i)?.EstimatedNotional;
             }
             lines.Add(new CardLine(steps[i].Action, text, steps[i].Gated, notional));
         }

@@ -26,8 +26,16 @@ public sealed class RiskOptions
     /// <summary>Realized loss (USDT, positive number) per day after which only risk-reducing orders pass.</summary>
     [Range(typeof(decimal), "0", "1000000000")] public decimal DailyLossLimit { get; set; } = 500m;
 
-    /// <summary>Limit and trigger prices must lie within this percent of the last price (catches 4500 typed for 45000).</summary>
+    /// <summary>Limit prices must lie within this percent of the last price (catches 4500 typed for 45000). A notional order
+    /// sized on its card is also refused at confirmation when the price moved by more than this since.</summary>
     [Range(typeof(decimal), "0.1", "100")] public decimal PriceBandPercent { get; set; } = 10m;
+
+    /// <summary>Trigger prices must lie within this percent of the last price: wider than the limit band, because a
+    /// conditional order waits for a move ("buy when it drops below 45000"), yet 4500 for 45000 is still caught.</summary>
+    [Range(typeof(decimal), "0.1", "1000")] public decimal TriggerBandPercent { get; set; } = 50m;
+
+    /// <summary>How long a confirmation waits for another one on the same account to finish its risk check and order.</summary>
+    [Range(1, 600)] public int AccountLockWaitSeconds { get; set; } = 30;
 
     /// <summary>Warn on the confirmation when an order uses more than this percent of a limit.</summary>
     [Range(typeof(decimal), "1", "100")] public decimal WarnAtPercentOfLimit { get; set; } = 80m;

@@ -17,4 +17,8 @@ public interface IStepHandler
 }
 
 /// <summary>A step failure whose message is meant for the user.</summary>
-public sealed class StepFailedException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class StepFailedException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>What the step did before it failed (a partial killswitch), shown with the failure.</summary>
+    public StepResult? Partial { get; init; }
+}

@@ -50,7 +50,7 @@ public sealed class PlanExecutor
             catch (Exception e) when (e is StepFailedException or ContainerRuntimeException or ExchangeException)
             {
                 failed = true;
-                outcomes.Add(new StepOutcome(step, StepStatus.Failed, null, e.Message, Stopwatch.GetElapsedTime(started)));
+                outcomes.Add(new StepOutcome(step, StepStatus.Failed, (e as StepFailedException)?.Partial, e.Message, Stopwatch.GetElapsedTime(started)));
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

@@ -46,13 +46,42 @@ public sealed record ContainerActionsResult(string Verb, IReadOnlyList<Container
 /// <summary>Output of an allowlisted command.</summary>
 public sealed record ExecStepResult(string System, string Command, int ExitCode, string Output, bool Truncated) : StepResult;
 
-/// <summary>Everything the killswitch did.</summary>
+/// <summary>Everything the killswitch did: per system, per order group, and what was still there when it checked again.</summary>
 public sealed record KillswitchResult(
     IReadOnlyList<ContainerActionOutcome> Stops,
     IReadOnlyList<string> CancelledOrderIds,
     string? CancelError,
     IReadOnlyList<PositionCloseOutcome> Closed,
-    bool Halted) : StepResult;
+    bool Halted) : StepResult
+{
+    /// <summary>One entry per order group the venue cancels separately (linear per settle coin, spot per order filter).</summary>
+    public IReadOnlyList<CancelGroupResult> OrderGroups { get; init; } = [];
+
+    /// <summary>Open orders listed again after cancelling: each one is a failure.</summary>
+    public IReadOnlyList<OpenOrder> OrdersLeft { get; init; } = [];
+
+    /// <summary>Positions listed again after closing (only with closePositions): each one is a failure.</summary>
+    public IReadOnlyList<Position> PositionsLeft { get; init; } = [];
+
+    /// <summary>Why listing orders or positions again failed (then nothing is proven gone).</summary>
+    public string? VerifyError { get; init; }
+
+    /// <summary>Why latching the halt failed in the durable log or the live-state cache (whichever still holds it keeps trading halted).</summary>
+    public string? HaltError { get; init; }
+
+    /// <summary>Every failure, one line each; empty when everything was stopped, cancelled and closed.</summary>
+    public IReadOnlyList<string> Failures =>
+    [
+        .. HaltError is null ? [] : new[] { $"latching the halt: {HaltError}" },
+        .. Stops.Where(s => s.Outcome == ContainerOutcome.Failed).Select(s => $"{s.System} not stopped: {s.Message}"),
+        .. CancelError is null ? [] : new[] { $"cancelling orders failed: {CancelError}" },
+        .. OrderGroups.Where(g => g.Error is not null).Select(g => $"{g.Group}: {g.Error}"),
+        .. VerifyError is null ? [] : new[] { $"could not check what is left: {VerifyError}" },
+        .. OrdersLeft.Select(o => $"order {o.OrderId} ({o.Category.ToString().ToLowerInvariant()} {o.Symbol} {o.Side.ToString().ToLowerInvariant()} {o.Qty}) is still open"),
+        .. Closed.Where(c => c.Error is not null).Select(c => $"closing {c.Symbol} failed: {c.Error}"),
+        .. PositionsLeft.Select(p => $"position {p.Symbol} {p.Qty} is still open"),
+    ];
+}
 
 /// <summary>Trading resumed after a halt.</summary>
 public sealed record ResumeResult(bool WasHalted) : StepResult;

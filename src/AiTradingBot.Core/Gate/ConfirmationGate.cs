@@ -24,10 +24,11 @@ public sealed class ConfirmationGate(IKeyValueStore store, TimeProvider time, IO
     private static readonly TimeSpan Tombstone = TimeSpan.FromHours(1);
 
     /// <summary>Stores a gated plan and returns its pending confirmation.</summary>
-    public async Task<PendingConfirmation> CreateAsync(string channel, string chatId, string userId, string? userName, string input, IReadOnlyList<PlanStep> steps, CancellationToken ct)
+    public async Task<PendingConfirmation> CreateAsync(string channel, string chatId, string userId, string? userName, string input, IReadOnlyList<PlanStep> steps, CancellationToken ct,
+        IReadOnlyDictionary<string, decimal>? sizedAt = null)
     {
         var now = time.GetUtcNow();
-        var pending = new PendingConfirmation(NewId(), channel, chatId, userId, userName, input, PlanJson.SerializeSteps(steps), PlanJson.Hash(steps), now, now + options.Value.ConfirmationTtl);
+        var pending = new PendingConfirmation(NewId(), channel, chatId, userId, userName, input, PlanJson.SerializeSteps(steps), PlanJson.Hash(steps), now, now + options.Value.ConfirmationTtl, sizedAt);
         // Kept past expiry so a late press is told "expired" rather than "unknown".
         await store.SetAsync(PendingKey(pending.Id), JsonSerializer.Serialize(pending), options.Value.ConfirmationTtl + Tombstone, ct).ConfigureAwait(false);
         await store.SetAsync(LatestKey(channel, chatId, userId), pending.Id, options.Value.ConfirmationTtl, ct).ConfigureAwait(false);

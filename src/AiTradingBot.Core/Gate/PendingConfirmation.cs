@@ -2,7 +2,8 @@ namespace AiTradingBot.Core.Gate;
 
 /// <summary>
 /// A gated plan waiting for confirmation, stored in the live-state store: bound to channel, chat, user and the
-/// hash of the normalized steps; single use; expires.
+/// hash of the normalized steps; single use; expires. <see cref="SizedAt"/>: the price each notional order step
+/// (by index) was sized at on the card, so confirmation can refuse it when the market moved too far since.
 /// </summary>
 public sealed record PendingConfirmation(
     string Id,
@@ -14,4 +15,5 @@ public sealed record PendingConfirmation(
     string StepsJson,
     string PlanHash,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    IReadOnlyDictionary<string, decimal>? SizedAt = null);

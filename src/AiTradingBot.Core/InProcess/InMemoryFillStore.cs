@@ -3,25 +3,25 @@ using AiTradingBot.Core.Trading;
 
 namespace AiTradingBot.Core.InProcess;
 
-/// <summary>In-process fill store (tests, benchmarks): idempotent on exec id, positions by average price.</summary>
+/// <summary>In-process fill store (tests, benchmarks): idempotent on exec id, positions by average price per (bot, symbol, category).</summary>
 public sealed class InMemoryFillStore : IFillStore
 {
     private readonly Lock _gate = new();
     private readonly List<Fill> _fills = [];
     private readonly HashSet<string> _execIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Bot, string Symbol), (decimal Qty, decimal Avg)> _positions = [];
+    private readonly Dictionary<(string Bot, string Symbol, Plans.OrderCategory Category), (decimal Qty, decimal Avg)> _positions = [];
 
     /// <inheritdoc />
     public Task<FillIngestResult> IngestAsync(IReadOnlyList<ExecutionReport> executions, CancellationToken ct)
     {
         var fresh = new List<Fill>();
-        var changed = new Dictionary<(string, string), BotPosition>();
+        var changed = new Dictionary<(string, string, Plans.OrderCategory), BotPosition>();
         lock (_gate)
         {
             foreach (var e in executions)
             {
                 if (!_execIds.Add(e.ExecId)) continue;
-                var key = (e.BotId, e.Symbol);
+                var key = (e.BotId, e.Symbol, e.Category);
                 var (qty, avg) = _positions.GetValueOrDefault(key);
                 var next = PositionAccounting.Apply(qty, avg, e.Side, e.Qty, e.Price);
                 _positions[key] = (next.Qty, next.AveragePrice);
@@ -29,7 +29,7 @@ public sealed class InMemoryFillStore : IFillStore
                     e.ExecTime, next.RealizedPnl, next.Closing, e.CloseReason);
                 _fills.Add(fill);
                 fresh.Add(fill);
-                changed[key] = new BotPosition(e.BotId, e.Symbol, next.Qty, next.AveragePrice, 0m);
+                changed[key] = new BotPosition(e.BotId, e.Symbol, next.Qty, next.AveragePrice, 0m, e.Category);
             }
         }
         return Task.FromResult(new FillIngestResult(fresh, changed.Values.ToList()));

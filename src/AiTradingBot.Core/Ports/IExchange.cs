@@ -24,6 +24,13 @@ public interface IExchange
     /// <summary>Cancels open orders: one by id, all on a symbol, or all.</summary>
     Task<CancelResult> CancelOrdersAsync(string? symbol, string? orderId, CancellationToken ct);
 
+    /// <summary>
+    /// Cancels every open order of every kind — linear and spot; normal, conditional (trigger) and TP/SL orders — with
+    /// one request per order group the venue needs, and says per group what was cancelled or what failed. The killswitch
+    /// lists the open orders again afterwards: this call alone proves nothing.
+    /// </summary>
+    Task<IReadOnlyList<CancelGroupResult>> CancelAllKindsAsync(CancellationToken ct);
+
     /// <summary>Open orders, optionally on one symbol.</summary>
     Task<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(string? symbol, CancellationToken ct);
 

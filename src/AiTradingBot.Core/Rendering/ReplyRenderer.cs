@@ -92,6 +92,7 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
                 case StepStatus.Failed:
                     sb.Append(_m.Bold("❌ FAILED: ") + E(StepDescriber.Describe(s.Step))).AppendLine();
                     sb.Append(E(s.Error ?? "unknown error"));
+                    if (s.Result is not null) sb.AppendLine().AppendLine().Append(RenderResult(s.Result));
                     break;
                 case StepStatus.Skipped:
                     sb.Append("⏭ " + E($"Skipped (an earlier step failed): {StepDescriber.Describe(s.Step)}"));
@@ -209,9 +210,19 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
         var sb = new StringBuilder(_m.Bold("🛑 KILLSWITCH"));
         foreach (var o in r.Stops)
             sb.AppendLine().Append(o.Outcome == ContainerOutcome.Failed ? "❌ " + E($"{o.System}: {o.Message}") : "✅ " + E($"{o.System} stopped" + (o.Outcome == ContainerOutcome.AlreadyInState ? " (already)" : "")));
-        sb.AppendLine().Append(r.CancelError is null ? "✅ " + E($"Cancelled {r.CancelledOrderIds.Count} open order(s)") : "❌ " + E($"Cancelling orders failed: {r.CancelError}"));
+        if (r.CancelError is not null) sb.AppendLine().Append("❌ " + E($"Cancelling orders failed: {r.CancelError}"));
+        else if (r.OrderGroups.Count == 0) sb.AppendLine().Append("✅ " + E($"Cancelled {r.CancelledOrderIds.Count} open order(s)"));
+        foreach (var g in r.OrderGroups)
+            sb.AppendLine().Append(g.Error is null ? "✅ " + E($"{g.Group}: cancelled {g.CancelledOrderIds.Count} order(s)") : "❌ " + E($"{g.Group}: {g.Error}"));
+        if (r.VerifyError is not null) sb.AppendLine().Append("❌ " + E($"Could not list what is left: {r.VerifyError}"));
+        else if (r.OrdersLeft.Count == 0 && r.CancelError is null) sb.AppendLine().Append("✅ " + E("No open orders left (listed again)"));
+        foreach (var o in r.OrdersLeft)
+            sb.AppendLine().Append("❌ " + E($"Still open: order {o.OrderId} ({o.Category.ToString().ToLowerInvariant()} {o.Symbol} {o.Side.ToString().ToLowerInvariant()} {Format.Qty(o.Qty)})"));
         foreach (var c in r.Closed)
             sb.AppendLine().Append(c.Error is null ? "✅ " + E($"Closed {Format.Qty(c.ClosedQty)} {c.Symbol}") : "❌ " + E($"Closing {c.Symbol} failed: {c.Error}"));
+        foreach (var p in r.PositionsLeft)
+            sb.AppendLine().Append("❌ " + E($"Still open: position {p.Symbol} {Format.Qty(p.Qty)}"));
+        if (r.HaltError is not null) sb.AppendLine().Append("❌ " + E($"Latching the halt: {r.HaltError}"));
         sb.AppendLine().Append(r.Halted ? _m.Bold(E("Trading is HALTED: only risk-reducing orders pass until an admin sends /resume.")) : "");
         return sb.ToString().TrimEnd();
     }

@@ -13,6 +13,9 @@ public sealed record AccountSnapshot(
 {
     /// <summary>An empty account (plans without trading steps).</summary>
     public static AccountSnapshot Empty { get; } = new([], 0, 0, 0m, 0m, false);
+
+    /// <summary>The resting and conditional orders: they count towards exposure (a resting sell of a long is already "spent" reduction).</summary>
+    public IReadOnlyList<OpenOrder> Resting { get; init; } = [];
 }
 
 /// <summary>How one order step was classified and sized.</summary>

@@ -23,10 +23,15 @@ public static class OrderPreparer
         var (qty, sizeError) = OrderSizer.Size(a.Qty, a.Notional, priceRef, rules);
         var notional = qty * priceRef;
         if (sizeError is not null) return new PreparedOrder(null, priceRef, notional, sizeError);
-        decimal? Tick(decimal? p) => p is { } v ? PlanJson.Normalize(OrderSizer.RoundPrice(v, rules.TickSize)) : null;
+        // Rounded toward the safe side and never beyond the user's price: a buy limit down (never pays more), a sell limit
+        // up (never sells for less), a "below" trigger down and an "above" trigger up (never fires before the level the
+        // user named). Take-profit and stop-loss move toward the entry: a stop closes no later, a target no farther away.
+        decimal? Tick(decimal? p, bool up) => p is { } v ? PlanJson.Normalize(OrderSizer.RoundPrice(v, rules.TickSize, up)) : null;
+        var buy = a.Side == OrderSide.Buy;
         var request = new OrderRequest(
             ClientOrderIds.Create(botId, "order", reference, stepIndex), botId, a.Symbol, a.Category, a.Side, a.Type, qty,
-            Tick(a.Price), a.Trigger is { } t ? t with { Price = Tick(t.Price)!.Value } : null, Tick(a.TakeProfit), Tick(a.StopLoss), a.Leverage, a.ReduceOnly);
+            Tick(a.Price, up: !buy), a.Trigger is { } t ? t with { Price = Tick(t.Price, up: t.Direction == TriggerDirection.Above)!.Value } : null,
+            Tick(a.TakeProfit, up: !buy), Tick(a.StopLoss, up: buy), a.Leverage, a.ReduceOnly);
         return new PreparedOrder(request, priceRef, notional, null);
     }
 }

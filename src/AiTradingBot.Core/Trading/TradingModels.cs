@@ -58,6 +58,9 @@ public sealed record OpenOrder(
 /// <summary>Result of a cancel request.</summary>
 public sealed record CancelResult(IReadOnlyList<string> CancelledOrderIds);
 
+/// <summary>One order group of a cancel-everything (e.g. "linear USDT", "spot StopOrder"): what it cancelled, or why it failed.</summary>
+public sealed record CancelGroupResult(string Group, IReadOnlyList<string> CancelledOrderIds, string? Error = null);
+
 /// <summary>An open position. <see cref="Qty"/> is signed: positive long, negative short.</summary>
 public sealed record Position(
     string Symbol,
@@ -124,5 +127,8 @@ public sealed record Fill(
     bool Closing,
     string? CloseReason);
 
-/// <summary>The fills path's per-bot position (the seed's Redis contract <c>position:{bot_id}:{symbol}</c>).</summary>
-public sealed record BotPosition(string BotId, string Symbol, decimal Qty, decimal AveragePrice, decimal UnrealizedPnl);
+/// <summary>
+/// The fills path's per-bot position, kept per (bot, symbol, category): spot holdings and linear positions on one symbol
+/// never net. Linear ones are what the seed's Redis contract <c>position:{bot_id}:{symbol}</c> carries.
+/// </summary>
+public sealed record BotPosition(string BotId, string Symbol, decimal Qty, decimal AveragePrice, decimal UnrealizedPnl, OrderCategory Category = OrderCategory.Linear);

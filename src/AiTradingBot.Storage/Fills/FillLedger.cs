@@ -1,3 +1,4 @@
+using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Trading;
 
 namespace AiTradingBot.Storage.Fills;
@@ -33,13 +34,14 @@ internal static class FillLedger
     /// </summary>
     public static (List<(Fill Fill, string FeeCurrency)> Fills, List<BotPosition> Changed) Apply(
         IEnumerable<ExecutionReport> fresh,
-        Dictionary<(string BotId, string Symbol), (decimal Qty, decimal AvgPrice)> positions)
+        Dictionary<(string BotId, string Symbol, OrderCategory Category), (decimal Qty, decimal AvgPrice)> positions)
     {
         var fills = new List<(Fill, string)>();
-        var lastPrice = new Dictionary<(string, string), decimal>();
+        var lastPrice = new Dictionary<(string, string, OrderCategory), decimal>();
         foreach (var e in fresh.Select((e, i) => (e, i)).OrderBy(x => x.e.ExecTime).ThenBy(x => x.i).Select(x => x.e))
         {
-            var key = (e.BotId, e.Symbol);
+            // Per (bot, symbol, category): a spot holding and a linear position on one symbol never net.
+            var key = (e.BotId, e.Symbol, e.Category);
             var (qty, avg) = positions.GetValueOrDefault(key);
             var after = PositionAccounting.Apply(qty, avg, e.Side, e.Qty, e.Price);
             positions[key] = (after.Qty, after.AveragePrice);
@@ -52,9 +54,9 @@ internal static class FillLedger
             .Select(kv =>
             {
                 var (qty, avg) = positions[kv.Key];
-                return new BotPosition(kv.Key.Item1, kv.Key.Item2, qty, avg, PositionAccounting.Unrealized(qty, avg, kv.Value));
+                return new BotPosition(kv.Key.Item1, kv.Key.Item2, qty, avg, PositionAccounting.Unrealized(qty, avg, kv.Value), kv.Key.Item3);
             })
-            .OrderBy(p => p.BotId, StringComparer.Ordinal).ThenBy(p => p.Symbol, StringComparer.Ordinal)
+            .OrderBy(p => p.BotId, StringComparer.Ordinal).ThenBy(p => p.Symbol, StringComparer.Ordinal).ThenBy(p => p.Category)
             .ToList();
         return (fills, changed);
     }

@@ -1,4 +1,5 @@
 using AiTradingBot.Core.Ports;
+using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Trading;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,7 +29,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
 
     // Only touched under _gate, and only changed after a commit is known to have succeeded.
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<(string BotId, string Symbol), (decimal Qty, decimal AvgPrice)> _positions = [];
+    private readonly Dictionary<(string BotId, string Symbol, OrderCategory Category), (decimal Qty, decimal AvgPrice)> _positions = [];
     private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
     private readonly Queue<string> _storedOrder = new();
 
@@ -48,7 +49,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
             var candidates = batch.Where(e => !_stored.Contains(e.ExecId)).ToList();
             if (candidates.Count == 0) return new FillIngestResult([], []);
 
-            if (candidates.All(e => _positions.ContainsKey((e.BotId, e.Symbol))))
+            if (candidates.All(e => _positions.ContainsKey((e.BotId, e.Symbol, e.Category))))
             {
                 var fast = await TryFastAsync(candidates, beforeCommit, ct);
                 if (fast is not null) return fast;
@@ -74,8 +75,8 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
     /// <summary>The one-round-trip path; null when its guard or the exec_id key said the cache was stale.</summary>
     private async Task<FillIngestResult?> TryFastAsync(List<ExecutionReport> candidates, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
     {
-        var before = candidates.Select(e => (e.BotId, e.Symbol)).Distinct().ToDictionary(p => p, p => _positions[p]);
-        var (fills, changed) = FillLedger.Apply(candidates, new Dictionary<(string, string), (decimal, decimal)>(before));
+        var before = candidates.Select(e => (e.BotId, e.Symbol, e.Category)).Distinct().ToDictionary(p => p, p => _positions[p]);
+        var (fills, changed) = FillLedger.Apply(candidates, new Dictionary<(string, string, OrderCategory), (decimal, decimal)>(before));
         var now = time.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         try
@@ -86,12 +87,13 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
                 write.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
                 write.BatchCommands.Add(Command("""
                     SELECT trading.ingest_guard(count(*) = cardinality(@bots), 'positions changed since this instance last wrote')
-                    FROM unnest(@bots, @symbols, @qtys, @avgs) AS v(b, s, q, a)
-                    LEFT JOIN trading.bot_positions p ON p.bot_id = v.b AND p.symbol = v.s
+                    FROM unnest(@bots, @symbols, @categories, @qtys, @avgs) AS v(b, s, c, q, a)
+                    LEFT JOIN trading.bot_positions p ON p.bot_id = v.b AND p.symbol = v.s AND p.category = v.c
                     WHERE coalesce(p.qty, 0) = v.q AND coalesce(p.avg_price, 0) = v.a
                     """,
                     ("bots", before.Keys.Select(k => k.Item1).ToArray()),
                     ("symbols", before.Keys.Select(k => k.Item2).ToArray()),
+                    ("categories", before.Keys.Select(k => k.Item3.ToString()).ToArray()),
                     ("qtys", before.Values.Select(v => v.Item1).ToArray()),
                     ("avgs", before.Values.Select(v => v.Item2).ToArray())));
                 write.BatchCommands.Add(InsertFills(fills, now));
@@ -120,11 +122,11 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
     /// <summary>Reads the stored exec ids and positions under the lock, then writes: correct whatever the cache holds.</summary>
     private async Task<FillIngestResult> CheckedAsync(List<ExecutionReport> candidates, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
     {
-        var pairs = candidates.Select(e => (e.BotId, e.Symbol)).Distinct().ToArray();
+        var pairs = candidates.Select(e => (e.BotId, e.Symbol, e.Category)).Distinct().ToArray();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            var positions = new Dictionary<(string, string), (decimal, decimal)>();
+            var positions = new Dictionary<(string, string, OrderCategory), (decimal, decimal)>();
             var existing = new HashSet<string>(StringComparer.Ordinal);
             await using (var read = new NpgsqlBatch(conn))
             {
@@ -134,16 +136,17 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
                 read.BatchCommands.Add(Command("SELECT exec_id FROM trading.fills WHERE exec_id = ANY(@ids)",
                     ("ids", candidates.Select(e => e.ExecId).ToArray())));
                 read.BatchCommands.Add(Command("""
-                    SELECT p.bot_id, p.symbol, p.qty, p.avg_price
-                    FROM trading.bot_positions p JOIN unnest(@bots, @symbols) AS t(b, s) ON p.bot_id = t.b AND p.symbol = t.s
-                    """, ("bots", pairs.Select(p => p.BotId).ToArray()), ("symbols", pairs.Select(p => p.Symbol).ToArray())));
+                    SELECT p.bot_id, p.symbol, p.category, p.qty, p.avg_price
+                    FROM trading.bot_positions p JOIN unnest(@bots, @symbols, @categories) AS t(b, s, c) ON p.bot_id = t.b AND p.symbol = t.s AND p.category = t.c
+                    """, ("bots", pairs.Select(p => p.BotId).ToArray()), ("symbols", pairs.Select(p => p.Symbol).ToArray()),
+                    ("categories", pairs.Select(p => p.Category.ToString()).ToArray())));
                 await using var reader = await read.ExecuteReaderAsync(ct);
                 // BEGIN returns no result set: the reader starts on the lock's.
                 await reader.NextResultAsync(ct);
                 while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
                 await reader.NextResultAsync(ct);
                 while (await reader.ReadAsync(ct))
-                    positions[(reader.GetString(0), reader.GetString(1))] = (reader.GetDecimal(2), reader.GetDecimal(3));
+                    positions[(reader.GetString(0), reader.GetString(1), Enum.Parse<OrderCategory>(reader.GetString(2)))] = (reader.GetDecimal(3), reader.GetDecimal(4));
             }
 
             var fresh = candidates.Where(e => !existing.Contains(e.ExecId)).ToList();
@@ -182,7 +185,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
     /// <summary>Records a committed batch in the caches and shapes the result.</summary>
     private FillIngestResult Committed(List<(Fill Fill, string FeeCurrency)> fills, List<BotPosition> changed)
     {
-        foreach (var p in changed) _positions[(p.BotId, p.Symbol)] = (p.Qty, p.AveragePrice);
+        foreach (var p in changed) _positions[(p.BotId, p.Symbol, p.Category)] = (p.Qty, p.AveragePrice);
         foreach (var (f, _) in fills) Remember(f.ExecId);
         return new FillIngestResult(fills.Select(x => x.Fill).ToList(), changed);
     }
@@ -255,13 +258,14 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
 
     private static NpgsqlBatchCommand UpsertPositions(List<BotPosition> changed, DateTimeOffset now) =>
         Command("""
-            INSERT INTO trading.bot_positions (bot_id, symbol, qty, avg_price, updated_at)
-            SELECT b, s, q, a, @now FROM unnest(@bots, @symbols, @qtys, @avgs) AS v(b, s, q, a)
-            ON CONFLICT (bot_id, symbol) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at
+            INSERT INTO trading.bot_positions (bot_id, symbol, category, qty, avg_price, updated_at)
+            SELECT b, s, c, q, a, @now FROM unnest(@bots, @symbols, @categories, @qtys, @avgs) AS v(b, s, c, q, a)
+            ON CONFLICT (bot_id, symbol, category) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at
             """,
             ("now", now),
             ("bots", changed.Select(p => p.BotId).ToArray()),
             ("symbols", changed.Select(p => p.Symbol).ToArray()),
+            ("categories", changed.Select(p => p.Category.ToString()).ToArray()),
             ("qtys", changed.Select(p => p.Qty).ToArray()),
             ("avgs", changed.Select(p => p.AveragePrice).ToArray()));
 

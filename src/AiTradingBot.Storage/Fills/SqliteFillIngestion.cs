@@ -27,16 +27,16 @@ internal sealed class SqliteFillIngestion(IDbContextFactory<TradingDbContext> co
 
         var bots = fresh.Select(e => e.BotId).Distinct().ToList();
         var rows = (await db.BotPositions.Where(p => bots.Contains(p.BotId)).ToListAsync(ct))
-            .ToDictionary(p => (p.BotId, p.Symbol));
+            .ToDictionary(p => (p.BotId, p.Symbol, p.Category));
         var positions = rows.ToDictionary(kv => kv.Key, kv => (kv.Value.Qty, kv.Value.AvgPrice));
         var (fills, changed) = FillLedger.Apply(fresh, positions);
 
         db.Fills.AddRange(fills.Select(x => FillRow.From(x.Fill, x.FeeCurrency, now)));
         foreach (var p in changed)
         {
-            if (!rows.TryGetValue((p.BotId, p.Symbol), out var row))
+            if (!rows.TryGetValue((p.BotId, p.Symbol, p.Category), out var row))
             {
-                row = new BotPositionRow { BotId = p.BotId, Symbol = p.Symbol };
+                row = new BotPositionRow { BotId = p.BotId, Symbol = p.Symbol, Category = p.Category };
                 db.BotPositions.Add(row);
             }
             row.Qty = p.Qty;

@@ -116,5 +116,39 @@ internal static class SqliteMigrations
                 PRIMARY KEY (kind, chat_id)
             );
             """),
+        new(2, "trading halt events", """
+            CREATE TABLE IF NOT EXISTS halt_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                halted INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT NOT NULL
+            );
+            CREATE TRIGGER IF NOT EXISTS halt_events_no_update BEFORE UPDATE ON halt_events
+            BEGIN
+                SELECT RAISE(ABORT, 'halt_events is append-only: UPDATE is not allowed');
+            END;
+            CREATE TRIGGER IF NOT EXISTS halt_events_no_delete BEFORE DELETE ON halt_events
+            BEGIN
+                SELECT RAISE(ABORT, 'halt_events is append-only: DELETE is not allowed');
+            END;
+            """),
+        new(3, "positions per bot, symbol and category", """
+            -- Spot holdings and linear positions on one symbol never net: the category joins the key (SQLite cannot
+            -- change a primary key in place, so the table is rebuilt). Rows from before were linear.
+            CREATE TABLE IF NOT EXISTS bot_positions_by_category (
+                bot_id TEXT NOT NULL,
+                symbol TEXT NOT NULL,
+                category TEXT NOT NULL,
+                qty TEXT NOT NULL,
+                avg_price TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (bot_id, symbol, category)
+            );
+            INSERT OR IGNORE INTO bot_positions_by_category (bot_id, symbol, category, qty, avg_price, updated_at)
+                SELECT bot_id, symbol, 'Linear', qty, avg_price, updated_at FROM bot_positions;
+            DROP TABLE bot_positions;
+            ALTER TABLE bot_positions_by_category RENAME TO bot_positions;
+            """),
     ];
 }

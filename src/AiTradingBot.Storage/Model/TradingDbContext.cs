@@ -21,6 +21,7 @@ public sealed class TradingDbContext(DbContextOptions<TradingDbContext> options)
     internal DbSet<BotRow> Bots => Set<BotRow>();
     internal DbSet<KeyValueRow> KeyValues => Set<KeyValueRow>();
     internal DbSet<ReportScheduleRow> ReportSchedules => Set<ReportScheduleRow>();
+    internal DbSet<HaltEventRow> HaltEvents => Set<HaltEventRow>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -36,7 +37,7 @@ public sealed class TradingDbContext(DbContextOptions<TradingDbContext> options)
         modelBuilder.Entity<BotPositionRow>(e =>
         {
             e.ToTable("bot_positions");
-            e.HasKey(x => new { x.BotId, x.Symbol });
+            e.HasKey(x => new { x.BotId, x.Symbol, x.Category });
         });
         modelBuilder.Entity<OrderRow>(e =>
         {
@@ -57,6 +58,7 @@ public sealed class TradingDbContext(DbContextOptions<TradingDbContext> options)
         modelBuilder.Entity<BotRow>(e => { e.ToTable("bots"); e.HasKey(x => x.BotId); });
         modelBuilder.Entity<KeyValueRow>(e => { e.ToTable("kv"); e.HasKey(x => x.Key); });
         modelBuilder.Entity<ReportScheduleRow>(e => { e.ToTable("report_schedules"); e.HasKey(x => new { x.Kind, x.ChatId }); });
+        modelBuilder.Entity<HaltEventRow>(e => { e.ToTable("halt_events"); e.HasKey(x => x.Id); });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -88,6 +88,19 @@ public sealed class BybitTestServer : IAsyncDisposable
     public int Pings => Volatile.Read(ref _pings);
     public int OpenPrivateSessions => _sessions.Values.Count(s => s.Subscribed.ContainsKey("execution"));
 
+    /// <summary>Puts an open order on the book directly (e.g. a spot TP/SL order, which the adapter never creates).</summary>
+    public ServerOrder SeedOrder(string category, string symbol, string side, decimal qty, decimal? price, decimal? trigger, string orderFilter)
+    {
+        var order = new ServerOrder
+        {
+            OrderId = Guid.NewGuid().ToString(), OrderLinkId = "seed-" + Guid.NewGuid().ToString("N")[..12], Category = category, Symbol = symbol, Side = side,
+            OrderType = price is null ? "Market" : "Limit", Qty = qty, Price = price, TriggerPrice = trigger, OrderFilter = orderFilter,
+            Body = "{}", CreatedTime = NowMs, Status = trigger is null ? "New" : "Untriggered",
+        };
+        _orders[order.OrderId] = order;
+        return order;
+    }
+
     /// <summary>Accept the next N order creates, then never answer them.</summary>
     public void HangNextOrderCreates(int n) => Interlocked.Exchange(ref _hangOrderCreates, n);
 
@@ -406,6 +419,7 @@ public sealed class BybitTestServer : IAsyncDisposable
             Qty = qty, Price = price, TriggerPrice = trigger,
             TriggerDirection = b["triggerDirection"] is JsonValue d && d.TryGetValue<int>(out var dir) ? dir : null,
             ReduceOnly = b["reduceOnly"] is JsonValue r && r.TryGetValue<bool>(out var ro) && ro,
+            OrderFilter = S("orderFilter") ?? (trigger is null ? "Order" : "StopOrder"),
             Body = b.ToJsonString(), CreatedTime = NowMs,
             Status = trigger is null ? "New" : "Untriggered",
         };
@@ -439,8 +453,12 @@ public sealed class BybitTestServer : IAsyncDisposable
         var symbol = b["symbol"]?.GetValue<string>();
         if (category == "linear" && symbol is null && b["settleCoin"] is null && b["baseCoin"] is null)
             return (10001, "params error: symbol, baseCoin or settleCoin is required", new JsonObject());
+        // Spot cancels one order filter per request, Order when none is given (as Bybit does); linear cancels every kind.
+        var filter = b["orderFilter"]?.GetValue<string>() ?? "Order";
+        var settleCoin = b["settleCoin"]?.GetValue<string>();
         var list = new JsonArray();
-        foreach (var o in _orders.Values.Where(o => o.Open && o.Category == category && (symbol is null || o.Symbol == symbol)))
+        foreach (var o in _orders.Values.Where(o => o.Open && o.Category == category && (symbol is null || o.Symbol == symbol)
+                     && (category != "spot" || o.OrderFilter == filter) && (settleCoin is null || o.Symbol.EndsWith(settleCoin, StringComparison.Ordinal))))
         {
             o.Status = "Cancelled";
             list.Add(new JsonObject { ["orderId"] = o.OrderId, ["orderLinkId"] = o.OrderLinkId });
@@ -458,7 +476,9 @@ public sealed class BybitTestServer : IAsyncDisposable
         foreach (var o in _orders.Values.Where(o => o.Category == category && o.Open == open
                      && (!q.TryGetValue("symbol", out var s) || o.Symbol == s)
                      && (!q.TryGetValue("orderLinkId", out var l) || o.OrderLinkId == l)
-                     && (!q.TryGetValue("orderId", out var i) || o.OrderId == i)).OrderByDescending(o => o.CreatedTime))
+                     && (!q.TryGetValue("orderId", out var i) || o.OrderId == i)
+                     && (!q.TryGetValue("settleCoin", out var sc) || o.Symbol.EndsWith(sc, StringComparison.Ordinal))
+                     && (!q.TryGetValue("orderFilter", out var of) || o.OrderFilter == of)).OrderByDescending(o => o.CreatedTime))
             list.Add(new JsonObject
             {
                 ["orderId"] = o.OrderId, ["orderLinkId"] = o.OrderLinkId, ["symbol"] = o.Symbol, ["side"] = o.Side, ["orderType"] = o.OrderType,
@@ -474,7 +494,7 @@ public sealed class BybitTestServer : IAsyncDisposable
     {
         if (!q.ContainsKey("symbol") && !q.ContainsKey("settleCoin")) return (10001, "params error: symbol or settleCoin is required", new JsonObject());
         var list = new JsonArray();
-        foreach (var p in Positions.Where(p => !q.TryGetValue("symbol", out var s) || p.Symbol == s))
+        foreach (var p in Positions.Where(p => (!q.TryGetValue("symbol", out var s) || p.Symbol == s) && (!q.TryGetValue("settleCoin", out var c) || p.Symbol.EndsWith(c, StringComparison.Ordinal))))
             list.Add(new JsonObject
             {
                 ["symbol"] = p.Symbol, ["side"] = p.Side, ["size"] = F(p.Size), ["avgPrice"] = F(p.AvgPrice), ["markPrice"] = F(p.MarkPrice),

@@ -14,6 +14,8 @@ public sealed class ServerOrder
     public decimal? TriggerPrice { get; init; }
     public int? TriggerDirection { get; init; }
     public bool ReduceOnly { get; init; }
+    /// <summary>Spot order kind as Bybit files it: Order (normal), StopOrder (conditional) or tpslOrder.</summary>
+    public string OrderFilter { get; init; } = "Order";
     public required string Body { get; init; }
     public required long CreatedTime { get; init; }
     public string Status { get; set; } = "New";

@@ -224,7 +224,7 @@ public sealed class AssistantPipelineTests : IAsyncLifetime
         var reply = await _host.SayAsync("buy $1000 of eth");
         var card = reply.Card!;
         Assert.Equal("PAPER · DEMO systems", card.ModeLabel);
-        Assert.Contains("sends 0.33 ETHUSDT", card.Lines[0].Text);
+        Assert.Contains("sends exactly 0.33 ETHUSDT", card.Lines[0].Text);
         Assert.Equal(990m, card.EstimatedNotional);
         Assert.Contains("CONFIRM [PAPER", new ReplyRenderer(PlainMarkup.Instance, _host.Time).RenderCard(card));
     }

@@ -63,6 +63,39 @@ public sealed class PaperExchangeTests
     }
 
     [Fact]
+    public async Task Resting_reduce_only_orders_together_may_not_exceed_the_position()
+    {
+        var paper = Create();
+        await paper.PlaceOrderAsync(Order(OrderSide.Buy, 0.02m), CancellationToken.None);
+        Assert.True((await paper.PlaceOrderAsync(Order(OrderSide.Sell, 0.02m, OrderType.Limit, 51_000m, reduceOnly: true), CancellationToken.None)).Accepted);
+        var second = await paper.PlaceOrderAsync(Order(OrderSide.Sell, 0.02m, OrderType.Limit, 51_000m, reduceOnly: true), CancellationToken.None);
+        Assert.False(second.Accepted);
+        Assert.Contains("would exceed the position", second.RejectReason);
+        // A market close still goes through beside it.
+        var close = await paper.PlaceOrderAsync(Order(OrderSide.Sell, 0.01m, reduceOnly: true), CancellationToken.None);
+        Assert.True(close.Accepted, close.RejectReason);
+        await paper.CancelOrdersAsync(null, null, CancellationToken.None);
+        Assert.True((await paper.PlaceOrderAsync(Order(OrderSide.Sell, 0.01m, OrderType.Limit, 51_000m, reduceOnly: true), CancellationToken.None)).Accepted);
+        // The resting one still fills: it does not count against itself.
+        _prices.Set("BTCUSDT", 51_500m);
+        await paper.TickAsync(CancellationToken.None);
+        Assert.Empty(await paper.GetPositionsAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Cancelling_all_kinds_reports_each_group()
+    {
+        var paper = Create();
+        await paper.PlaceOrderAsync(Order(OrderSide.Buy, 0.01m, OrderType.Limit, 49_000m), CancellationToken.None);
+        await paper.PlaceOrderAsync(Order(OrderSide.Buy, 0.01m, trigger: new OrderTrigger(45_000m, TriggerDirection.Below)), CancellationToken.None);
+        var groups = await paper.CancelAllKindsAsync(CancellationToken.None);
+        Assert.Equal(4, groups.Count);
+        Assert.Single(groups.Single(g => g.Group == "paper linear conditional orders").CancelledOrderIds);
+        Assert.Single(groups.Single(g => g.Group == "paper linear normal orders").CancelledOrderIds);
+        Assert.Empty(await paper.GetOpenOrdersAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Reduce_only_without_a_position_is_rejected_with_a_reason()
     {
         var result = await Create().PlaceOrderAsync(Order(OrderSide.Sell, 0.1m, reduceOnly: true), CancellationToken.None);

@@ -29,8 +29,8 @@ public sealed class CoreTestHost : IAsyncDisposable
     /// <summary>The prices.</summary>
     public SettablePrices Prices { get; } = new();
 
-    /// <summary>Builds the core with optional configuration overrides.</summary>
-    public CoreTestHost(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    /// <summary>Builds the core with optional configuration overrides; <paramref name="decorate"/> runs last, to wrap registered services.</summary>
+    public CoreTestHost(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, Action<IServiceCollection>? decorate = null)
     {
         var values = new Dictionary<string, string?> { ["Storage:Ephemeral"] = "true" };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
@@ -41,6 +41,7 @@ public sealed class CoreTestHost : IAsyncDisposable
         configure?.Invoke(services);
         services.AddAiTradingBotPaper(configuration);
         services.AddAiTradingBotCore(configuration);
+        decorate?.Invoke(services);
         _services = services.BuildServiceProvider();
     }
 

@@ -30,6 +30,17 @@ public sealed class TestDatabase : IAsyncDisposable
         Fills = new DatabaseFillStore(Database, ready, Contexts, time);
         Audit = new DatabaseAuditLog(ready, Contexts);
         Orders = new DatabaseOrderJournal(ready, Contexts, time);
+        Halts = new DatabaseHaltLog(ready, Contexts);
+    }
+
+    /// <summary>The trading halt log (migrates on first use).</summary>
+    public DatabaseHaltLog Halts { get; }
+
+    /// <summary>A halt log of a second instance (its own pool, its own readiness).</summary>
+    public DatabaseHaltLog NewHaltLog()
+    {
+        var handle = NewHandle();
+        return new DatabaseHaltLog(new StorageReadiness(new DatabaseMigrator(handle, Time), Options.Create(new StorageOptions())), handle.CreateContextFactory());
     }
 
     /// <summary>The database under test.</summary>

@@ -7,6 +7,7 @@ using AiTradingBot.Core.Plans.Actions;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Risk;
 using AiTradingBot.Core.Systems;
+using AiTradingBot.Core.Trading;
 using AiTradingBot.Core.Validation;
 using Microsoft.Extensions.Options;
 
@@ -22,9 +23,11 @@ public sealed class SystemStepHandler(
     SystemRegistry systems,
     IExchange exchange,
     TradingHalt halt,
+    AccountLock accountLock,
     NotificationHub notifications,
     TimeProvider time,
     IKeyValueStore store,
+    IOrderJournal journal,
     IOptions<AssistantOptions> options) : IStepHandler
 {
     /// <inheritdoc />
@@ -51,7 +54,7 @@ public sealed class SystemStepHandler(
         SystemRestartArgs a => new ContainerActionsResult("restart", await ForEachAsync(a.System, async (c, t) => { await ExpectAsync(c, t).ConfigureAwait(false); return await runtime.RestartAsync(c, StopTimeout, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
         SystemExecArgs a => await ExecAsync(a, ct).ConfigureAwait(false),
         SystemKillswitchArgs a => await KillswitchAsync(a, context, ct).ConfigureAwait(false),
-        TradingResumeArgs => new ResumeResult(await halt.ResumeAsync(ct).ConfigureAwait(false)),
+        TradingResumeArgs => new ResumeResult(await halt.ResumeAsync(context.User.UserName ?? context.User.UserId, ct).ConfigureAwait(false)),
         _ => throw new StepFailedException($"{args.GetType().Name} is not a system action."),
     };
 
@@ -155,8 +158,14 @@ public sealed class SystemStepHandler(
 
     private async Task<KillswitchResult> KillswitchAsync(SystemKillswitchArgs a, StepContext context, CancellationToken ct)
     {
+        var by = context.User.UserName ?? context.User.UserId;
         // Latch first: whatever fails below, no new risk is taken from now on.
-        await halt.HaltAsync(context.User.UserName ?? context.User.UserId, ct).ConfigureAwait(false);
+        string? haltError = null;
+        try { await halt.HaltAsync(by, "killswitch" + (a.ClosePositions ? " (close positions)" : ""), ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            haltError = e.Message;
+        }
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(TimeSpan.FromSeconds(options.Value.KillswitchTimeoutSeconds));
         var stopsTask = Task.WhenAll(systems.TradingSystems.Select(async s =>
@@ -174,18 +183,45 @@ public sealed class SystemStepHandler(
                 return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, message, Stopwatch.GetElapsedTime(started));
             }
         }));
-        // Orders are cancelled while the containers stop: both matter and neither waits for the other.
-        IReadOnlyList<string> cancelled = [];
+        // Orders are cancelled while the containers stop: both matter and neither waits for the other. Every kind, in
+        // every group the venue cancels separately; then the book is listed again, because only that proves it empty.
+        // The account lock lets an order that passed risk before the halt get its answer first, so it is on the book
+        // when cancel-all runs; an emergency never waits long for it, though.
+        await using var held = await accountLock.AcquireAsync(AccountLock.AccountOf(exchange.Mode), ct, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        IReadOnlyList<CancelGroupResult> groups = [];
         string? cancelError = null;
-        try { cancelled = (await exchange.CancelOrdersAsync(null, null, ct).ConfigureAwait(false)).CancelledOrderIds; }
-        catch (Trading.ExchangeException e) { cancelError = e.Message; }
+        try { groups = await exchange.CancelAllKindsAsync(bounded.Token).ConfigureAwait(false); }
+        catch (Exception e) when (e is ExchangeException || (e is OperationCanceledException && !ct.IsCancellationRequested)) { cancelError = e is OperationCanceledException ? "no answer in time" : e.Message; }
         var stops = await stopsTask.ConfigureAwait(false);
+
         var closed = new List<PositionCloseOutcome>();
-        if (a.ClosePositions)
-            closed.AddRange(await TradingStepHandler.CloseAllAsync(exchange, "all", 100m, context, ct).ConfigureAwait(false));
-        var summary = $"🛑 KILLSWITCH by {context.User.UserName ?? context.User.UserId}: {stops.Count(s => s.Outcome != ContainerOutcome.Failed)}/{stops.Length} trading systems stopped, {cancelled.Count} orders cancelled"
-                      + (a.ClosePositions ? $", {closed.Count(c => c.Error is null)} positions closed" : "") + ". Trading is halted.";
+        IReadOnlyList<OpenOrder> ordersLeft = [];
+        IReadOnlyList<Position> positionsLeft = [];
+        string? verifyError = null;
+        try
+        {
+            // Stopped bots can no longer place orders, so what is open now stays open unless we act.
+            ordersLeft = await exchange.GetOpenOrdersAsync(null, ct).ConfigureAwait(false);
+            if (a.ClosePositions)
+            {
+                closed.AddRange(await TradingStepHandler.CloseAllAsync(exchange, "all", 100m, context, ct, journal, options.Value.BotId).ConfigureAwait(false));
+                positionsLeft = await exchange.GetPositionsAsync(null, ct).ConfigureAwait(false);
+            }
+        }
+        catch (ExchangeException e) { verifyError = e.Message; }
+
+        var result = new KillswitchResult(stops, groups.SelectMany(g => g.CancelledOrderIds).ToList(), cancelError, closed, true)
+        {
+            OrderGroups = groups, OrdersLeft = ordersLeft, PositionsLeft = positionsLeft, VerifyError = verifyError, HaltError = haltError,
+        };
+        var failures = result.Failures;
+        var summary = $"🛑 KILLSWITCH by {by}: {stops.Count(s => s.Outcome != ContainerOutcome.Failed)}/{stops.Length} trading systems stopped, {result.CancelledOrderIds.Count} orders cancelled"
+                      + (a.ClosePositions ? $", {closed.Count(c => c.Error is null)} positions closed" : "") + ". Trading is halted."
+                      + (failures.Count == 0 ? "" : $"\n🚨 PARTIAL FAILURE ({failures.Count}): " + string.Join("; ", failures) + ". Check the venue and the systems by hand.");
         await notifications.PublishAsync(new Notification(NotificationKind.Killswitch, summary, Rendering.HtmlMarkup.Instance.Escape(summary)), ct).ConfigureAwait(false);
-        return new KillswitchResult(stops, cancelled, cancelError, closed, true);
+        // A partial killswitch is a failure, loudly: the step fails (ask exits 1) and still shows everything it did.
+        if (failures.Count > 0)
+            throw new StepFailedException($"The killswitch did not finish: {string.Join("; ", failures)}. Trading is halted.") { Partial = result };
+        return result;
     }
 }

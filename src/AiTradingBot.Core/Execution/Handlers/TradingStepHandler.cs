@@ -30,6 +30,15 @@ public sealed class TradingStepHandler(IExchange exchange, IOrderJournal journal
                 if (!result.Accepted) throw new StepFailedException($"The exchange rejected the order: {result.RejectReason}");
                 return new OrderPlacedResult(prepared.Request, result, exchange.Mode);
             }
+            case OrderCancelArgs { Symbol: null, OrderId: null }:
+            {
+                // "Cancel all" means every kind of order (conditional and TP/SL too), in every group the venue keeps apart.
+                var groups = await exchange.CancelAllKindsAsync(ct).ConfigureAwait(false);
+                var ids = groups.SelectMany(g => g.CancelledOrderIds).ToList();
+                if (groups.Any(g => g.Error is not null))
+                    throw new StepFailedException($"Cancelled {ids.Count} order(s), but {string.Join("; ", groups.Where(g => g.Error is not null).Select(g => $"{g.Group}: {g.Error}"))}. List the open orders and cancel the rest.");
+                return new OrdersCancelledResult(null, ids, exchange.Mode);
+            }
             case OrderCancelArgs a:
                 return new OrdersCancelledResult(a.Symbol, (await exchange.CancelOrdersAsync(a.Symbol, a.OrderId, ct).ConfigureAwait(false)).CancelledOrderIds, exchange.Mode);
             case OrderListArgs a:
@@ -61,7 +70,7 @@ public sealed class TradingStepHandler(IExchange exchange, IOrderJournal journal
                 if (rules is not null) qty = OrderSizer.RoundQty(qty, rules.QtyStep);
                 if (qty <= 0)
                 {
-                    outcomes.Add(new PositionCloseOutcome(p.Symbol, 0, null, $"{percent}% of {Math.Abs(p.Qty)} rounds to nothing."));
+                    outcomes.Add(new PositionCloseOutcome(p.Symbol, 0, null, $"{percent}% of {PlanJson.Normalize(Math.Abs(p.Qty))} rounds down to nothing: the minimum order is {PlanJson.Normalize(rules?.MinQty ?? 0)} (step {PlanJson.Normalize(rules?.QtyStep ?? 0)})."));
                     continue;
                 }
                 var request = new OrderRequest(ClientOrderIds.Create(botId, "close", context.Reference, context.StepIndex * 100 + n++), botId, p.Symbol, p.Category,
