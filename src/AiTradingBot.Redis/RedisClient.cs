@@ -226,18 +226,10 @@ public sealed class RedisClient
         }
     }
 
-    /// <summary><c>INFO section</c> as field → value.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> InfoAsync(string section, CancellationToken ct = default)
+    /// <summary>The server's version, as the library learned it when connecting (no admin command needed).</summary>
+    public async Task<Version> ServerVersionAsync(CancellationToken ct = default)
     {
         var multiplexer = await _connection.GetMultiplexerAsync(ct).ConfigureAwait(false);
-        try
-        {
-            var groups = await multiplexer.GetServer(multiplexer.GetEndPoints()[0]).InfoAsync(section).WaitAsync(ct).ConfigureAwait(false);
-            return groups.SelectMany(g => g).GroupBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
-        }
-        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
-        {
-            throw _connection.Unavailable(e, "INFO");
-        }
+        return multiplexer.GetServer(multiplexer.GetEndPoints()[0]).Version;
     }
 }

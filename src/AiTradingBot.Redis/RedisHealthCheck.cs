@@ -12,12 +12,12 @@ public sealed class RedisHealthCheck(RedisConnection connection) : IHealthCheck
         try
         {
             var rtt = await client.PingAsync(cancellationToken).ConfigureAwait(false);
-            var info = await client.InfoAsync("server", cancellationToken).ConfigureAwait(false);
+            var version = await client.ServerVersionAsync(cancellationToken).ConfigureAwait(false);
             var data = new Dictionary<string, object>
             {
                 ["endpoint"] = connection.Options.Endpoint,
                 ["ping_ms"] = Math.Round(rtt.TotalMilliseconds, 2),
-                ["redis_version"] = info.GetValueOrDefault("redis_version", "?"),
+                ["redis_version"] = version.ToString(),
                 ["protocol"] = connection.Options.Protocol.ToString(),
             };
             return HealthCheckResult.Healthy($"Redis at {connection.Options.Endpoint} answers in {rtt.TotalMilliseconds:0.0} ms", data);
@@ -25,6 +25,10 @@ public sealed class RedisHealthCheck(RedisConnection connection) : IHealthCheck
         catch (RedisUnavailableException ex)
         {
             return HealthCheckResult.Unhealthy(ex.Message);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or StackExchange.Redis.RedisCommandException)
+        {
+            return HealthCheckResult.Unhealthy($"Redis at {connection.Options.Endpoint} answered PING with an error: {ex.Message}");
         }
     }
 }
