@@ -72,4 +72,16 @@ public sealed class LiveStateDownTests
         Assert.Contains(DownMessage, Assert.Single(reply.Messages));
         Assert.Equal(ReplyKind.Error, (await host.CancelAsync("anything")).Kind);
     }
+
+    [Theory]
+    [InlineData("status alpha")]
+    [InlineData("/sitrep")]
+    public async Task Read_only_commands_still_work_while_the_store_is_down(string command)
+    {
+        var (host, store) = Start();
+        await using var _ = host;
+        store.Down = true;
+        var reply = await host.SayAsync(command);
+        Assert.Equal(ReplyKind.Done, reply.Kind);
+    }
 }
