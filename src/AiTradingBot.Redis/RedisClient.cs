@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using AiTradingBot.Redis.Resp;
+using StackExchange.Redis;
 
 namespace AiTradingBot.Redis;
 
@@ -16,155 +15,221 @@ public enum SetCondition
 }
 
 /// <summary>
-/// Typed Redis commands over one shared <see cref="RedisConnection"/>. Every method is safe to call concurrently;
-/// concurrent calls are pipelined on the one socket.
+/// The commands the adapters use, on one database of the shared multiplexer. Concurrent calls are pipelined by
+/// StackExchange.Redis on one socket. Every library failure becomes a <see cref="RedisUnavailableException"/> with a
+/// message for operators; error replies (WRONGTYPE, a Lua error) stay the library's <see cref="RedisServerException"/>.
+/// A cancelled caller returns at once; a command already written still runs on the server (it may or may not have run).
 /// </summary>
 public sealed class RedisClient
 {
-    /// <summary>Wraps a connection (the client owns nothing: dispose the connection).</summary>
-    public RedisClient(RedisConnection connection)
+    private readonly RedisConnection _connection;
+    private IDatabase? _database;
+
+    /// <summary>A client of one database of <paramref name="connection"/> (the connection string's when null).</summary>
+    public RedisClient(RedisConnection connection, int? database = null)
     {
-        Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        Database = database ?? connection.Options.Database;
     }
 
-    /// <summary>The underlying connection.</summary>
-    public RedisConnection Connection { get; }
+    /// <summary>The shared connection.</summary>
+    public RedisConnection Connection => _connection;
 
-    /// <summary>Sends any command and returns the raw reply.</summary>
-    public Task<RespValue> ExecuteAsync(string[] command, CancellationToken ct = default) => Connection.ExecuteAsync(command, ct);
+    /// <summary>The database number.</summary>
+    public int Database { get; }
+
+    /// <summary>The library's database object (connects on first use).</summary>
+    public ValueTask<IDatabase> DatabaseAsync(CancellationToken ct = default) =>
+        _database is { } ready ? ValueTask.FromResult(ready) : new ValueTask<IDatabase>(ConnectAsync(ct));
+
+    private async Task<IDatabase> ConnectAsync(CancellationToken ct)
+    {
+        var multiplexer = await _connection.GetMultiplexerAsync(ct).ConfigureAwait(false);
+        return _database = multiplexer.GetDatabase(Database);
+    }
 
     /// <summary><c>GET key</c>: the value, or null when the key does not exist.</summary>
-    public async Task<string?> GetAsync(string key, CancellationToken ct = default) =>
-        (await Connection.ExecuteAsync(["GET", key], ct).ConfigureAwait(false)).AsString();
-
-    /// <summary>
-    /// <c>SET key value [PX ms] [NX|XX]</c>: true when the value was written (false when the condition did not hold).
-    /// A whole number of seconds is sent as <c>EX</c>, anything finer as <c>PX</c>.
-    /// </summary>
-    public async Task<bool> SetAsync(string key, string value, TimeSpan? expiry = null, SetCondition when = SetCondition.Always, CancellationToken ct = default)
+    public async Task<string?> GetAsync(string key, CancellationToken ct = default)
     {
-        var conditionArg = when switch { SetCondition.NotExists => "NX", SetCondition.Exists => "XX", _ => null };
-        var size = 3 + (expiry is null ? 0 : 2) + (conditionArg is null ? 0 : 1);
-        var args = new string[size];
-        args[0] = "SET";
-        args[1] = key;
-        args[2] = value;
-        var at = 3;
-        if (expiry is { } ttl)
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        try
         {
-            (args[3], args[4]) = ExpiryArgs(ttl, "EX", "PX");
-            at = 5;
+            return (string?)await db.StringGetAsync(key).WaitAsync(ct).ConfigureAwait(false);
         }
-        if (conditionArg is not null) args[at] = conditionArg;
-        var reply = await Connection.ExecuteAsync(args, ct).ConfigureAwait(false);
-        return !reply.IsNull;
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "GET");
+        }
     }
 
-    /// <summary><c>GETDEL key</c>: returns the value and deletes the key in one step (Redis 6.2+).</summary>
-    public async Task<string?> GetDeleteAsync(string key, CancellationToken ct = default) =>
-        (await Connection.ExecuteAsync(["GETDEL", key], ct).ConfigureAwait(false)).AsString();
+    /// <summary><c>SET key value [PX ms] [NX|XX]</c>: true when the value was written (false when the condition did not hold).</summary>
+    public async Task<bool> SetAsync(string key, string value, TimeSpan? expiry = null, SetCondition when = SetCondition.Always, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (expiry is { } ttl && ttl <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(expiry), expiry, "A time to live must be positive.");
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        var condition = when switch { SetCondition.NotExists => When.NotExists, SetCondition.Exists => When.Exists, _ => When.Always };
+        try
+        {
+            return await db.StringSetAsync(key, value, expiry, condition).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "SET");
+        }
+    }
+
+    /// <summary><c>GETDEL key</c>: the value, deleted in the same step, so exactly one caller gets it (Redis 6.2+).</summary>
+    public async Task<string?> GetDeleteAsync(string key, CancellationToken ct = default)
+    {
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return (string?)await db.StringGetDeleteAsync(key).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "GETDEL");
+        }
+    }
+
+    /// <summary><c>DEL key</c>: true when it existed.</summary>
+    public async Task<bool> DeleteAsync(string key, CancellationToken ct = default)
+    {
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await db.KeyDeleteAsync(key).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "DEL");
+        }
+    }
 
     /// <summary><c>DEL key [key ...]</c>: how many of the keys existed.</summary>
     public async Task<long> DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0) return 0;
-        return (await Connection.ExecuteAsync(["DEL", .. keys], ct).ConfigureAwait(false)).AsInt64();
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await db.KeyDeleteAsync(keys.Select(k => (RedisKey)k).ToArray()).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "DEL");
+        }
     }
 
-    /// <summary><c>DEL key</c>: true when it existed.</summary>
-    public async Task<bool> DeleteAsync(string key, CancellationToken ct = default) =>
-        (await Connection.ExecuteAsync(["DEL", key], ct).ConfigureAwait(false)).AsInt64() > 0;
-
     /// <summary><c>INCR key</c>: the new value (a missing key counts from 0).</summary>
-    public async Task<long> IncrementAsync(string key, CancellationToken ct = default) =>
-        (await Connection.ExecuteAsync(["INCR", key], ct).ConfigureAwait(false)).AsInt64();
-
-    /// <summary><c>EXPIRE</c> (whole seconds) or <c>PEXPIRE</c> (finer): true when the key exists and got the time to live.</summary>
-    public async Task<bool> ExpireAsync(string key, TimeSpan ttl, CancellationToken ct = default)
+    public async Task<long> IncrementAsync(string key, CancellationToken ct = default)
     {
-        var (unit, amount) = ExpiryArgs(ttl, "EXPIRE", "PEXPIRE");
-        return (await Connection.ExecuteAsync([unit, key, amount], ct).ConfigureAwait(false)).AsInt64() == 1;
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await db.StringIncrementAsync(key).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "INCR");
+        }
     }
 
     /// <summary><c>PTTL key</c>: remaining time to live; null when the key has none or does not exist.</summary>
     public async Task<TimeSpan?> TimeToLiveAsync(string key, CancellationToken ct = default)
     {
-        var ms = (await Connection.ExecuteAsync(["PTTL", key], ct).ConfigureAwait(false)).AsInt64();
-        return ms < 0 ? null : TimeSpan.FromMilliseconds(ms);
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await db.KeyTimeToLiveAsync(key).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "PTTL");
+        }
     }
 
     /// <summary>
-    /// Iterates keys with <c>SCAN cursor MATCH pattern COUNT n</c> until the cursor returns to 0. SCAN may repeat a key;
-    /// repeats are filtered out here.
+    /// <c>EVALSHA</c> of a Lua script (the library sends the script with <c>EVAL</c> the first time and again after a
+    /// server restart emptied its script cache). The reply's shape follows the connection's protocol.
     /// </summary>
+    public async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken ct = default)
+    {
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await db.ScriptEvaluateAsync(script, keys, args).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "EVALSHA");
+        }
+    }
+
+    /// <summary>Keys matching a glob pattern, through <c>SCAN</c> (never <c>KEYS</c>); repeats SCAN may return are dropped.</summary>
     public async IAsyncEnumerable<string> ScanAsync(string pattern = "*", int pageSize = 500, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var multiplexer = await _connection.GetMultiplexerAsync(ct).ConfigureAwait(false);
+        var server = multiplexer.GetServer(multiplexer.GetEndPoints()[0]);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var cursor = "0";
-        var count = pageSize.ToString(CultureInfo.InvariantCulture);
-        do
+        var keys = server.KeysAsync(Database, pattern, pageSize).ConfigureAwait(false).WithCancellation(ct).GetAsyncEnumerator();
+        try
         {
-            var reply = await Connection.ExecuteAsync(["SCAN", cursor, "MATCH", pattern, "COUNT", count], ct).ConfigureAwait(false);
-            if (reply.Items.Count != 2) throw new RespProtocolException("SCAN replied with something other than [cursor, keys].");
-            cursor = reply.Items[0].AsString() ?? "0";
-            foreach (var key in reply.Items[1].Items)
+            while (true)
             {
-                var text = key.AsString();
-                if (text is not null && seen.Add(text)) yield return text;
+                try
+                {
+                    if (!await keys.MoveNextAsync()) break;
+                }
+                catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+                {
+                    throw _connection.Unavailable(e, "SCAN");
+                }
+                var key = (string?)keys.Current;
+                if (key is not null && seen.Add(key)) yield return key;
             }
-        } while (cursor != "0");
+        }
+        finally
+        {
+            await keys.DisposeAsync();
+        }
     }
 
     /// <summary><c>PUBLISH channel message</c>: how many subscribers received it.</summary>
-    public async Task<long> PublishAsync(string channel, string message, CancellationToken ct = default) =>
-        (await Connection.ExecuteAsync(["PUBLISH", channel, message], ct).ConfigureAwait(false)).AsInt64();
+    public async Task<long> PublishAsync(string channel, string message, CancellationToken ct = default)
+    {
+        var multiplexer = await _connection.GetMultiplexerAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await multiplexer.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "PUBLISH");
+        }
+    }
 
     /// <summary><c>PING</c>: the round-trip time.</summary>
     public async Task<TimeSpan> PingAsync(CancellationToken ct = default)
     {
-        var started = TimeProvider.System.GetTimestamp();
-        var reply = await Connection.ExecuteAsync(["PING"], ct).ConfigureAwait(false);
-        if (reply.AsString() != "PONG") throw new RespProtocolException($"PING answered {reply}.");
-        return TimeProvider.System.GetElapsedTime(started);
-    }
-
-    /// <summary><c>INFO [section]</c> parsed into field → value (section headers and blank lines dropped).</summary>
-    public async Task<IReadOnlyDictionary<string, string>> InfoAsync(string? section = null, CancellationToken ct = default)
-    {
-        var reply = await Connection.ExecuteAsync(section is null ? ["INFO"] : ["INFO", section], ct).ConfigureAwait(false);
-        var info = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in (reply.AsString() ?? "").Split('\n'))
+        var db = await DatabaseAsync(ct).ConfigureAwait(false);
+        try
         {
-            var trimmed = line.TrimEnd('\r');
-            if (trimmed.Length == 0 || trimmed[0] == '#') continue;
-            var colon = trimmed.IndexOf(':');
-            if (colon > 0) info[trimmed[..colon]] = trimmed[(colon + 1)..];
+            return await db.PingAsync().WaitAsync(ct).ConfigureAwait(false);
         }
-        return info;
+        catch (Exception e) when (RedisConnection.IsLibraryFailure(e))
+        {
+            throw _connection.Unavailable(e, "PING");
+        }
     }
 
-    /// <summary><c>SCRIPT LOAD script</c>: the script's SHA1 for <see cref="EvalShaAsync"/>.</summary>
-    public async Task<string> ScriptLoadAsync(string script, CancellationToken ct = default) =>
-        (await Connection.ExecuteAsync(["SCRIPT", "LOAD", script], ct).ConfigureAwait(false)).AsString()
-        ?? throw new RespProtocolException("SCRIPT LOAD returned no SHA.");
-
-    /// <summary><c>EVALSHA sha numkeys keys... args...</c>; throws <see cref="RedisServerException"/> with code NOSCRIPT if not loaded.</summary>
-    public Task<RespValue> EvalShaAsync(string sha, IReadOnlyList<string> keys, IReadOnlyList<string> args, CancellationToken ct = default) =>
-        Connection.ExecuteAsync(["EVALSHA", sha, keys.Count.ToString(CultureInfo.InvariantCulture), .. keys, .. args], ct);
-
-    /// <summary><c>EVAL script numkeys keys... args...</c>.</summary>
-    public Task<RespValue> EvalAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> args, CancellationToken ct = default) =>
-        Connection.ExecuteAsync(["EVAL", script, keys.Count.ToString(CultureInfo.InvariantCulture), .. keys, .. args], ct);
-
-    /// <summary>Expiry arguments: whole seconds with the seconds form, otherwise milliseconds (rounded up, at least 1).</summary>
-    internal static (string Unit, string Amount) ExpiryArgs(TimeSpan ttl, string secondsForm, string millisecondsForm)
+    /// <summary>The server's version, as the library learned it when connecting (no admin command needed).</summary>
+    public async Task<Version> ServerVersionAsync(CancellationToken ct = default)
     {
-        if (ttl <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "A time to live must be positive.");
-        if (ttl.Ticks % TimeSpan.TicksPerSecond == 0)
-            return (secondsForm, (ttl.Ticks / TimeSpan.TicksPerSecond).ToString(CultureInfo.InvariantCulture));
-        var ms = (long)Math.Ceiling(ttl.TotalMilliseconds);
-        return (millisecondsForm, Math.Max(1, ms).ToString(CultureInfo.InvariantCulture));
+        var multiplexer = await _connection.GetMultiplexerAsync(ct).ConfigureAwait(false);
+        return multiplexer.GetServer(multiplexer.GetEndPoints()[0]).Version;
     }
 }

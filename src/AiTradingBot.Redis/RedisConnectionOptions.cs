@@ -1,12 +1,15 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
+using StackExchange.Redis;
 
 namespace AiTradingBot.Redis;
 
 /// <summary>
 /// Where and how to connect, parsed from a connection string of the form
-/// <c>host:port[,password=…][,user=…][,defaultDatabase=N][,ssl=true|false][,sslCaFile=path][,connectTimeout=ms][,commandTimeout=ms][,name=…]</c>
-/// (port defaults to 6379). <see cref="ToString"/> never shows the password.
+/// <c>host:port[,password=…][,user=…][,defaultDatabase=N][,ssl=true|false][,sslCaFile=path][,connectTimeout=ms][,commandTimeout=ms][,name=…][,protocol=resp2|resp3]</c>
+/// (port defaults to 6379), turned into StackExchange.Redis settings by <see cref="ToConfiguration"/>. Our own
+/// grammar (not the library's) so a typo is rejected at start and <see cref="ToString"/> never shows the password.
 /// </summary>
 public sealed record RedisConnectionOptions
 {
@@ -43,14 +46,23 @@ public sealed record RedisConnectionOptions
     /// <summary>Client name shown by <c>CLIENT LIST</c>; null sets none.</summary>
     public string? ClientName { get; init; }
 
-    /// <summary>Where these options came from, named in error messages (e.g. <c>ConnectionStrings:Redis</c>).</summary>
-    public string Source { get; init; } = "ConnectionStrings:Redis";
+    /// <summary>
+    /// Wire protocol. RESP2 by default (chosen deliberately): pub/sub gets its own socket, so a burst of notifications
+    /// never queues in front of a confirmation's GETDEL, and Lua replies keep their documented RESP2 shapes.
+    /// </summary>
+    public RedisProtocol Protocol { get; init; } = RedisProtocol.Resp2;
+
+    /// <summary>Where these options came from, named in error messages (e.g. <c>Redis:ConnectionString</c>).</summary>
+    public string Source { get; init; } = DefaultSource;
+
+    /// <summary>The configuration key of the connection string.</summary>
+    public const string DefaultSource = "Redis:ConnectionString";
 
     /// <summary><c>host:port</c>, for messages and logs.</summary>
     public string Endpoint => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
     /// <summary>Parses a connection string; throws <see cref="FormatException"/> naming the bad part (never echoing a password).</summary>
-    public static RedisConnectionOptions Parse(string connectionString, string source = "ConnectionStrings:Redis")
+    public static RedisConnectionOptions Parse(string connectionString, string source = DefaultSource)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new FormatException($"{source} is empty; expected host:port[,password=...][,defaultDatabase=N].");
@@ -63,6 +75,7 @@ public sealed record RedisConnectionOptions
         string? sslCaFile = null;
         var connectTimeout = TimeSpan.FromSeconds(5);
         var commandTimeout = TimeSpan.FromSeconds(5);
+        var protocol = RedisProtocol.Resp2;
         foreach (var part in parts)
         {
             var eq = part.IndexOf('=');
@@ -89,17 +102,26 @@ public sealed record RedisConnectionOptions
                 case "asynctimeout":
                     commandTimeout = TimeSpan.FromMilliseconds(ParseInt(key, value, source, 1, 600_000)); break;
                 case "name": name = value.Length == 0 ? null : value; break;
+                case "protocol":
+                    protocol = value.ToLowerInvariant() switch
+                    {
+                        "resp2" or "2" => RedisProtocol.Resp2,
+                        "resp3" or "3" => RedisProtocol.Resp3,
+                        _ => throw new FormatException($"{source}: protocol must be resp2 or resp3, not '{value}'."),
+                    };
+                    break;
                 case "abortconnect":
-                    // Accepted for compatibility with common Redis connection strings: this client always connects lazily.
+                    // Accepted for compatibility with common Redis connection strings: we always use abortConnect=false.
                     ParseBool(key, value, source);
                     break;
                 default:
-                    throw new FormatException($"{source} has an unknown option '{key}'. Known: password, user, defaultDatabase, ssl, sslCaFile, connectTimeout, commandTimeout, name.");
+                    throw new FormatException($"{source} has an unknown option '{key}'. Known: password, user, defaultDatabase, ssl, sslCaFile, connectTimeout, commandTimeout, name, protocol.");
             }
         }
         if (host is null) throw new FormatException($"{source} has no host:port.");
         if (user is not null && password is null) throw new FormatException($"{source} sets user= without password=.");
         if (sslCaFile is not null && !ssl) throw new FormatException($"{source} sets sslCaFile= without ssl=true.");
+        if (sslCaFile is not null && !File.Exists(sslCaFile)) throw new FormatException($"{source}: the sslCaFile '{sslCaFile}' does not exist.");
         return new RedisConnectionOptions
         {
             Host = host,
@@ -112,6 +134,7 @@ public sealed record RedisConnectionOptions
             ConnectTimeout = connectTimeout,
             CommandTimeout = commandTimeout,
             ClientName = name,
+            Protocol = protocol,
             Source = source,
         };
     }
@@ -124,7 +147,37 @@ public sealed record RedisConnectionOptions
         if (Password is not null) sb.Append(",password=*****");
         if (Database != 0) sb.Append(",defaultDatabase=").Append(Database.ToString(CultureInfo.InvariantCulture));
         if (Ssl) sb.Append(",ssl=true");
+        if (Protocol != RedisProtocol.Resp2) sb.Append(",protocol=resp3");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The StackExchange.Redis settings: never abort on a failed connect (the host starts and the multiplexer keeps
+    /// retrying with exponential backoff, 100 ms doubling up to 5 s), commands issued while disconnected wait in the
+    /// backlog for at most the command timeout, and a private CA (<see cref="SslCaFile"/>) is the only issuer trusted.
+    /// </summary>
+    public ConfigurationOptions ToConfiguration()
+    {
+        var config = new ConfigurationOptions
+        {
+            EndPoints = { IPAddress.TryParse(Host, out var ip) ? new IPEndPoint(ip, Port) : new DnsEndPoint(Host, Port) },
+            User = User,
+            Password = Password,
+            DefaultDatabase = Database,
+            Ssl = Ssl,
+            ConnectTimeout = (int)ConnectTimeout.TotalMilliseconds,
+            SyncTimeout = (int)CommandTimeout.TotalMilliseconds,
+            AsyncTimeout = (int)CommandTimeout.TotalMilliseconds,
+            ClientName = ClientName,
+            Protocol = Protocol,
+            AbortOnConnectFail = false,
+            ConnectRetry = 1,
+            ReconnectRetryPolicy = new ExponentialRetry(100, 5000),
+            BacklogPolicy = BacklogPolicy.Default,
+        };
+        if (Ssl) config.SslHost = Host;
+        if (SslCaFile is not null) config.TrustIssuer(SslCaFile);
+        return config;
     }
 
     private static (string Host, int Port) ParseEndpoint(string text, string source)

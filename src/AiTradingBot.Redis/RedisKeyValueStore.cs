@@ -1,22 +1,31 @@
-using System.Globalization;
 using System.Text;
 using AiTradingBot.Core.Ports;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AiTradingBot.Redis;
 
 /// <summary>
 /// Live state shared by every instance (confirmation tokens, halt latch, rate counters, chat context, leases) in
-/// Redis. Each operation is one atomic Redis command (INCR with a first-time TTL is one Lua script), and keys are
-/// stored under <see cref="RedisOptions.KeyPrefix"/>.
+/// Redis. Each operation is one atomic Redis command or Lua script (INCR with a first-time TTL; lease renewal and
+/// release compare the holder first), and keys are stored under <see cref="RedisOptions.KeyPrefix"/>. Scripts return
+/// integers only, so their replies read the same under RESP2 and RESP3.
 /// </summary>
 public sealed class RedisKeyValueStore : IKeyValueStore
 {
     // INCR and, only when this call created the key, its time to live, in one atomic step.
-    private static readonly RedisScript IncrementWithTtl = new(
+    private const string IncrementWithTtl =
         "local n = redis.call('INCR', KEYS[1]) " +
         "if n == 1 and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end " +
-        "return n");
+        "return n";
+
+    // A lease holder renews (or releases) only its own lease: a holder that stalled past its TTL must not extend or
+    // delete the lease another instance has taken since.
+    private const string RenewIfHolder =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+
+    private const string DeleteIfHolder =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     private readonly RedisClient _client;
     private readonly string _prefix;
@@ -59,9 +68,25 @@ public sealed class RedisKeyValueStore : IKeyValueStore
     {
         if (ttlOnCreate is null) return await _client.IncrementAsync(Key(key), ct).ConfigureAwait(false);
         if (ttlOnCreate.Value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ttlOnCreate), ttlOnCreate, "A time to live must be positive.");
-        var ms = Math.Max(1, (long)Math.Ceiling(ttlOnCreate.Value.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
-        var reply = await IncrementWithTtl.RunAsync(_client, [Key(key)], [ms], ct).ConfigureAwait(false);
-        return reply.AsInt64();
+        var ms = Math.Max(1, (long)Math.Ceiling(ttlOnCreate.Value.TotalMilliseconds));
+        var reply = await _client.EvaluateAsync(IncrementWithTtl, [Key(key)], [ms], ct).ConfigureAwait(false);
+        return (long)reply;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RenewIfValueAsync(string key, string value, TimeSpan ttl, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
+        var ms = Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds));
+        return (long)await _client.EvaluateAsync(RenewIfHolder, [Key(key)], [value, ms], ct).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteIfValueAsync(string key, string value, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return (long)await _client.EvaluateAsync(DeleteIfHolder, [Key(key)], [value], ct).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />

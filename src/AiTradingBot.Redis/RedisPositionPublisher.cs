@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Trading;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Redis;
@@ -10,17 +12,35 @@ namespace AiTradingBot.Redis;
 /// Writes per-bot positions where strategies read them: <c>position:{bot_id}:{symbol}</c> (never prefixed: the
 /// seed's contract) = JSON <c>{"qty":…,"avg_price":…,"unrealized_pnl":…}</c> with JSON numbers; a zero quantity
 /// deletes the key. A bot listed in <c>Redis:PositionDatabases</c> gets its keys in its own database.
+/// Positions are derived from the fills (the relational store is the source of truth), so Redis being down does not
+/// fail the fills path: the positions that could not be written are logged once, kept (latest per key) and written
+/// when the connection comes back, before any newer position, so strategies never keep a stale one for long.
 /// </summary>
 public sealed class RedisPositionPublisher : IPositionPublisher
 {
-    private readonly RedisDatabases _databases;
+    private readonly RedisConnection _connection;
     private readonly IReadOnlyDictionary<string, int> _botDatabases;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _order = new(1, 1);
+    private readonly Dictionary<(string Bot, string Symbol), BotPosition> _unpublished = [];
+    private bool _outageLogged; // guarded by _order
 
     /// <summary>Creates the publisher.</summary>
-    public RedisPositionPublisher(RedisDatabases databases, IOptions<RedisOptions> options)
+    public RedisPositionPublisher(RedisConnection connection, IOptions<RedisOptions> options, ILogger<RedisPositionPublisher>? logger = null)
     {
-        _databases = databases ?? throw new ArgumentNullException(nameof(databases));
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
         _botDatabases = new Dictionary<string, int>(options.Value.PositionDatabases, StringComparer.Ordinal);
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _connection.Restored += () => _ = FlushAfterReconnectAsync();
+    }
+
+    /// <summary>Positions waiting for Redis to come back.</summary>
+    public int UnpublishedCount
+    {
+        get
+        {
+            lock (_unpublished) return _unpublished.Count;
+        }
     }
 
     /// <summary>The contract key of a bot's position in a symbol.</summary>
@@ -46,16 +66,17 @@ public sealed class RedisPositionPublisher : IPositionPublisher
     public async Task PublishAsync(IReadOnlyList<BotPosition> positions, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(positions);
-        // The last entry per key wins; distinct keys are written concurrently (pipelined), each write atomic.
-        var latest = new Dictionary<(string, string), BotPosition>();
-        foreach (var p in positions) latest[(p.BotId, p.Symbol)] = p;
-        var writes = latest.Values.Select(p =>
+        await _order.WaitAsync(ct).ConfigureAwait(false);
+        try
         {
-            var client = ClientFor(p.BotId);
-            var key = Key(p.BotId, p.Symbol);
-            return p.Qty == 0 ? (Task)client.DeleteAsync(key, ct) : client.SetAsync(key, ToJson(p), ct: ct);
-        }).ToList();
-        await Task.WhenAll(writes).ConfigureAwait(false);
+            lock (_unpublished)
+                foreach (var p in positions) _unpublished[(p.BotId, p.Symbol)] = p;
+            await WriteUnpublishedAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _order.Release();
+        }
     }
 
     /// <summary>Reads a bot's published position back (null when flat or never published).</summary>
@@ -68,8 +89,59 @@ public sealed class RedisPositionPublisher : IPositionPublisher
         return new BotPosition(botId, symbol, root.GetProperty("qty").GetDecimal(), root.GetProperty("avg_price").GetDecimal(), root.GetProperty("unrealized_pnl").GetDecimal());
     }
 
+    // Writes every waiting position (distinct keys concurrently, each write atomic); what fails stays waiting.
+    private async Task WriteUnpublishedAsync(CancellationToken ct)
+    {
+        List<BotPosition> batch;
+        lock (_unpublished) batch = [.. _unpublished.Values];
+        if (batch.Count == 0) return;
+        var writes = batch.Select(async p =>
+        {
+            var client = ClientFor(p.BotId);
+            var key = Key(p.BotId, p.Symbol);
+            if (p.Qty == 0) await client.DeleteAsync(key, ct).ConfigureAwait(false);
+            else await client.SetAsync(key, ToJson(p), ct: ct).ConfigureAwait(false);
+            lock (_unpublished) _unpublished.Remove((p.BotId, p.Symbol));
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(writes).ConfigureAwait(false);
+        }
+        catch (RedisUnavailableException e)
+        {
+            // One line per outage (the first failed batch), not a stack trace per fill.
+            if (!_outageLogged)
+            {
+                _outageLogged = true;
+                _logger.LogWarning("Live positions for strategies are not published: {Error} {Count} position(s) are kept and written when Redis is back.",
+                    e.Message, UnpublishedCount);
+            }
+            return;
+        }
+        _outageLogged = false;
+    }
+
+    private async Task FlushAfterReconnectAsync()
+    {
+        if (UnpublishedCount == 0) return;
+        await _order.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await WriteUnpublishedAsync(CancellationToken.None).ConfigureAwait(false);
+            if (UnpublishedCount == 0) _logger.LogInformation("Live positions published again after Redis came back");
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning("Publishing live positions after Redis came back failed: {Error}", e.Message);
+        }
+        finally
+        {
+            _order.Release();
+        }
+    }
+
     private RedisClient ClientFor(string botId) =>
-        _botDatabases.TryGetValue(botId, out var db) ? _databases.For(db) : _databases.Main;
+        _botDatabases.TryGetValue(botId, out var db) ? _connection.Client(db) : _connection.Client();
 
     /// <summary>Drops trailing zeros (30000.00 → 30000) so strategies see plain numbers.</summary>
     internal static decimal Normalize(decimal value) => value / 1.0000000000000000000000000000m;

@@ -52,7 +52,9 @@ public sealed partial class AssistantService(
     public string ModeLabel => exchange.Mode.Label + (runtime.IsDemo ? " · DEMO systems" : "");
 
     /// <inheritdoc />
-    public async Task<AssistantReply> HandleAsync(IncomingMessage message, CancellationToken ct)
+    public Task<AssistantReply> HandleAsync(IncomingMessage message, CancellationToken ct) => FailClosedWithoutLiveStateAsync(HandleCoreAsync(message, ct));
+
+    private async Task<AssistantReply> HandleCoreAsync(IncomingMessage message, CancellationToken ct)
     {
         var text = (message.Text ?? "").Trim();
         if (message.User.Role == UserRole.None)
@@ -140,7 +142,9 @@ public sealed partial class AssistantService(
     }
 
     /// <inheritdoc />
-    public async Task<AssistantReply> ConfirmAsync(ConfirmationRequest request, CancellationToken ct)
+    public Task<AssistantReply> ConfirmAsync(ConfirmationRequest request, CancellationToken ct) => FailClosedWithoutLiveStateAsync(ConfirmCoreAsync(request, ct));
+
+    private async Task<AssistantReply> ConfirmCoreAsync(ConfirmationRequest request, CancellationToken ct)
     {
         var denied = await AuthorizeConfirmationAsync(request, "confirm", ct).ConfigureAwait(false);
         if (denied is not null) return denied;
@@ -246,7 +250,24 @@ public sealed partial class AssistantService(
     }
 
     /// <inheritdoc />
-    public async Task<AssistantReply> CancelAsync(ConfirmationRequest request, CancellationToken ct)
+    public Task<AssistantReply> CancelAsync(ConfirmationRequest request, CancellationToken ct) => FailClosedWithoutLiveStateAsync(CancelCoreAsync(request, ct));
+
+    // The shared live-state store (Redis: confirmation tokens, halt latch) is down: nothing gated can be created,
+    // confirmed or run, so say so with the store's own message (it names the server and the setting to check).
+    private async Task<AssistantReply> FailClosedWithoutLiveStateAsync(Task<AssistantReply> handling)
+    {
+        try
+        {
+            return await handling.ConfigureAwait(false);
+        }
+        catch (LiveStateUnavailableException e)
+        {
+            logger.LogWarning("Live-state store unavailable: {Error}", e.Message);
+            return Reply(ReplyKind.Error, null, messages: [$"Confirmations are unavailable right now, so nothing was done. {e.Message}"]);
+        }
+    }
+
+    private async Task<AssistantReply> CancelCoreAsync(ConfirmationRequest request, CancellationToken ct)
     {
         var denied = await AuthorizeConfirmationAsync(request, "cancel", ct).ConfigureAwait(false);
         if (denied is not null) return denied;
@@ -398,7 +419,16 @@ public sealed partial class AssistantService(
 
     private async Task<ConversationContext> LoadContextAsync(IncomingMessage message, CancellationToken ct)
     {
-        var json = await store.GetAsync(ContextKey(message), ct).ConfigureAwait(false);
+        string? json;
+        try
+        {
+            json = await store.GetAsync(ContextKey(message), ct).ConfigureAwait(false);
+        }
+        catch (LiveStateUnavailableException)
+        {
+            // The chat context is a convenience: without the store, read-only commands still work without it.
+            return ConversationContext.Empty;
+        }
         if (json is null) return ConversationContext.Empty;
         try { return JsonSerializer.Deserialize<ConversationContext>(json) ?? ConversationContext.Empty; }
         catch (JsonException) { return ConversationContext.Empty; }
@@ -432,7 +462,14 @@ public sealed partial class AssistantService(
         var next = new ConversationContext(
             Enumerable.Reverse(mentionedSystems).Concat(old.RecentSystems).Distinct().Take(depth).ToList(),
             Enumerable.Reverse(mentionedSymbols).Concat(old.RecentSymbols).Distinct().Take(depth).ToList());
-        await store.SetAsync(ContextKey(message), JsonSerializer.Serialize(next), TimeSpan.FromHours(2), ct).ConfigureAwait(false);
+        try
+        {
+            await store.SetAsync(ContextKey(message), JsonSerializer.Serialize(next), TimeSpan.FromHours(2), ct).ConfigureAwait(false);
+        }
+        catch (LiveStateUnavailableException)
+        {
+            // As above: losing the context of one turn is harmless.
+        }
     }
 
     private static string ContextKey(IncomingMessage m) => $"ctx:{m.Channel}:{m.ChatId}";

@@ -99,6 +99,28 @@ public sealed class InMemoryKeyValueStore : IKeyValueStore
         }
     }
 
+    /// <inheritdoc />
+    public Task<bool> RenewIfValueAsync(string key, string value, TimeSpan ttl, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (Live(key) != value) return Task.FromResult(false);
+            Put(key, value, ttl);
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteIfValueAsync(string key, string value, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (Live(key) != value) return Task.FromResult(false);
+            Remove(key);
+            return Task.FromResult(true);
+        }
+    }
+
     private string? Live(string key)
     {
         if (!_items.TryGetValue(key, out var item)) return null;

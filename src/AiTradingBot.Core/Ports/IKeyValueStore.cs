@@ -26,4 +26,22 @@ public interface IKeyValueStore
 
     /// <summary>Keys that start with a prefix.</summary>
     Task<IReadOnlyList<string>> KeysAsync(string prefix, CancellationToken ct);
+
+    /// <summary>
+    /// Renews a lease: sets the key's time to live only while it still holds <paramref name="value"/>; true when renewed.
+    /// Stores shared by several processes override this with one atomic step; this default is check-then-act.
+    /// </summary>
+    async Task<bool> RenewIfValueAsync(string key, string value, TimeSpan ttl, CancellationToken ct)
+    {
+        if (await GetAsync(key, ct).ConfigureAwait(false) != value) return false;
+        await SetAsync(key, value, ttl, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Releases a lease: deletes the key only while it still holds <paramref name="value"/>; true when deleted.
+    /// Stores shared by several processes override this with one atomic step; this default is check-then-act.
+    /// </summary>
+    async Task<bool> DeleteIfValueAsync(string key, string value, CancellationToken ct) =>
+        await GetAsync(key, ct).ConfigureAwait(false) == value && await DeleteAsync(key, ct).ConfigureAwait(false);
 }

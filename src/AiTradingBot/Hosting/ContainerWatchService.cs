@@ -31,12 +31,25 @@ public sealed class ContainerWatchService(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
+    // While the live-state store (Redis) is down nothing can be confirmed, so no stop or restart was expected.
+    private async Task<bool> ExpectedAsync(string container, CancellationToken ct)
+    {
+        try
+        {
+            return await store.GetAsync($"watch:expected:{container}", ct).ConfigureAwait(false) is not null;
+        }
+        catch (LiveStateUnavailableException)
+        {
+            return false;
+        }
+    }
+
     private async Task CheckAsync(SystemDefinition s, CancellationToken ct)
     {
         var now = await runtime.InspectAsync(s.Container, ct).ConfigureAwait(false);
         if (_last.TryGetValue(s.Container, out var before))
         {
-            var expected = await store.GetAsync($"watch:expected:{s.Container}", ct).ConfigureAwait(false) is not null;
+            var expected = await ExpectedAsync(s.Container, ct).ConfigureAwait(false);
             if (!expected && before.Running && !now.Running)
                 await NotifyAsync(NotificationKind.ContainerDied, $"🔴 {s.Name} ({s.Container}) stopped unexpectedly (exit code {now.ExitCode?.ToString() ?? "?"}). Check /intel {s.Name}.", ct).ConfigureAwait(false);
             else if (!expected && now.Running && (now.RestartCount > before.RestartCount || (before.StartedAt is { } b && now.StartedAt is { } n && n > b)))

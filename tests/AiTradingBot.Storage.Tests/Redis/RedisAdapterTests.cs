@@ -5,8 +5,11 @@ using AiTradingBot.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Xunit;
 
 namespace AiTradingBot.Storage.Tests.Redis;
@@ -30,9 +33,8 @@ public sealed class RedisAdapterTests
     {
         var bot = $"bot{Guid.NewGuid():N}"[..12];
         await using var connection = new RedisConnection(RedisTestEnv.Open());
-        await using var databases = new RedisDatabases(connection);
-        var publisher = new RedisPositionPublisher(databases, Options.Create(new RedisOptions()));
-        var raw = databases.Main;
+        var publisher = new RedisPositionPublisher(connection, Options.Create(new RedisOptions()));
+        var raw = connection.Client();
 
         await publisher.PublishAsync([new BotPosition(bot, "BTCUSDT", 0.5m, 30000m, 1.25m), new BotPosition(bot, "ETHUSDT", -3m, 2000.5m, 0m)], Ct);
         Assert.Equal("""{"qty":0.5,"avg_price":30000,"unrealized_pnl":1.25}""", await raw.GetAsync($"position:{bot}:BTCUSDT", Ct));
@@ -49,15 +51,14 @@ public sealed class RedisAdapterTests
     {
         var bot = $"bot{Guid.NewGuid():N}"[..12];
         await using var connection = new RedisConnection(RedisTestEnv.Open());
-        await using var databases = new RedisDatabases(connection);
         var options = new RedisOptions { PositionDatabases = { [bot] = 3 } };
-        var publisher = new RedisPositionPublisher(databases, Options.Create(options));
+        var publisher = new RedisPositionPublisher(connection, Options.Create(options));
 
         await publisher.PublishAsync([new BotPosition(bot, "SOLUSDT", 10m, 150m, 5m)], Ct);
-        Assert.NotNull(await databases.For(3).GetAsync($"position:{bot}:SOLUSDT", Ct));
-        Assert.Null(await databases.Main.GetAsync($"position:{bot}:SOLUSDT", Ct));
+        Assert.Equal("""{"qty":10,"avg_price":150,"unrealized_pnl":5}""", await connection.Client(3).GetAsync($"position:{bot}:SOLUSDT", Ct));
+        Assert.Null(await connection.Client().GetAsync($"position:{bot}:SOLUSDT", Ct));
         Assert.Equal(10m, (await publisher.ReadAsync(bot, "SOLUSDT", Ct))!.Qty);
-        await databases.For(3).DeleteAsync($"position:{bot}:SOLUSDT", Ct);
+        await connection.Client(3).DeleteAsync($"position:{bot}:SOLUSDT", Ct);
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class RedisAdapterTests
     {
         var symbol = $"T{Guid.NewGuid():N}"[..10].ToUpperInvariant();
         await using var connection = new RedisConnection(RedisTestEnv.Open());
-        var client = new RedisClient(connection);
+        var client = connection.Client();
         var cache = new RedisPriceCache(client, Options.Create(new RedisOptions { PriceTtl = TimeSpan.FromSeconds(30) }));
         Assert.Null(await cache.GetAsync(symbol, Ct));
         await cache.SetAsync(symbol, 64123.50m, Ct);
@@ -82,12 +83,11 @@ public sealed class RedisAdapterTests
     {
         var options = RedisTestEnv.Open();
         var prefix = RedisTestEnv.Namespace();
+        // Two host instances: one multiplexer each.
         await using var connA = new RedisConnection(options);
         await using var connB = new RedisConnection(options);
-        await using var subA = new RedisSubscriber(options);
-        await using var subB = new RedisSubscriber(options);
-        var busA = new RedisNotificationBus(new RedisClient(connA), subA, Options.Create(new RedisOptions { KeyPrefix = prefix, InstanceId = "a" }), NullLogger<RedisNotificationBus>.Instance);
-        var busB = new RedisNotificationBus(new RedisClient(connB), subB, Options.Create(new RedisOptions { KeyPrefix = prefix, InstanceId = "b" }), NullLogger<RedisNotificationBus>.Instance);
+        var busA = new RedisNotificationBus(connA, Options.Create(new RedisOptions { KeyPrefix = prefix, InstanceId = "a" }), NullLogger<RedisNotificationBus>.Instance);
+        var busB = new RedisNotificationBus(connB, Options.Create(new RedisOptions { KeyPrefix = prefix, InstanceId = "b" }), NullLogger<RedisNotificationBus>.Instance);
         Assert.Equal(prefix + "notifications", busA.Channel);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -96,30 +96,34 @@ public sealed class RedisAdapterTests
         var receivedByB = new List<Notification>();
         var readA = Collect(busA, receivedByA, stop.Token);
         var readB = Collect(busB, receivedByB, stop.Token);
-        var admin = new RedisClient(connA);
-        await RedisTestEnv.EventuallyAsync(async () =>
-        {
-            var numsub = await admin.ExecuteAsync(["PUBSUB", "NUMSUB", busA.Channel], Ct);
-            if (numsub.Items[1].AsInt64() != 2) throw new RedisException("subscribers not ready");
-            return true;
-        }, TimeSpan.FromSeconds(5));
+        await RedisTestEnv.WaitUntilAsync(async () => await SubscribersAsync(connA, busA.Channel) == 2, TimeSpan.FromSeconds(20), "both instances subscribed");
 
         await busA.SendAsync(new Notification(NotificationKind.Fill, "Filled 0.5 BTCUSDT", "Filled <b>0.5</b> BTCUSDT", "42") { Silent = true }, Ct);
         await busB.SendAsync(new Notification(NotificationKind.Killswitch, "Killswitch", "Killswitch"), Ct);
-        await WaitUntil(() => receivedByA.Count >= 1 && receivedByB.Count >= 1, stop.Token);
+        for (var i = 0; i < 20; i++) await busA.SendAsync(new Notification(NotificationKind.Fill, $"fill {i}", $"fill {i}"), Ct);
+        await WaitUntil(() => receivedByA.Count >= 1 && receivedByB.Count >= 21, stop.Token);
         await Task.Delay(200, Ct); // room for a duplicate to show up, if there were one
         await stop.CancelAsync();
         await Task.WhenAll(readA, readB);
 
-        var atB = Assert.Single(receivedByB);
+        Assert.Equal(21, receivedByB.Count);
+        var atB = receivedByB[0];
         Assert.Equal(NotificationKind.Fill, atB.Kind);
+        // The library's ordered queue keeps publication order.
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"fill {i}"), receivedByB.Skip(1).Select(n => n.Text));
         Assert.Equal("Filled <b>0.5</b> BTCUSDT", atB.Html);
         Assert.Equal("42", atB.ChatId);
         Assert.True(atB.Silent);
         Assert.Equal(NotificationKind.Killswitch, Assert.Single(receivedByA).Kind);
     }
 
-    private static async Task Collect(RedisNotificationBus bus, List<Notification> into, CancellationToken ct)
+    internal static async Task<long> SubscribersAsync(RedisConnection connection, string channel)
+    {
+        var multiplexer = await connection.GetMultiplexerAsync(Ct);
+        return await multiplexer.GetServer(multiplexer.GetEndPoints()[0]).SubscriptionSubscriberCountAsync(RedisChannel.Literal(channel));
+    }
+
+    internal static async Task Collect(RedisNotificationBus bus, List<Notification> into, CancellationToken ct)
     {
         try
         {
@@ -141,7 +145,7 @@ public sealed class RedisAdapterTests
         var endpoint = RedisTestEnv.Open().Endpoint;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = endpoint + ",commandTimeout=2000",
+            ["Redis:ConnectionString"] = endpoint + ",commandTimeout=2000",
             ["Redis:KeyPrefix"] = "di:",
         }).Build();
         var services = new ServiceCollection().AddLogging();
@@ -155,8 +159,29 @@ public sealed class RedisAdapterTests
         Assert.Contains(provider.GetServices<INotificationChannel>(), c => c is RedisNotificationBus);
         Assert.NotNull(provider.GetRequiredService<RedisPriceCache>());
         var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
-        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.True(health.Status == HealthStatus.Healthy, health.Entries["redis"].Description);
         Assert.Equal(endpoint, health.Entries["redis"].Data["endpoint"]);
+        Assert.Equal("Resp2", health.Entries["redis"].Data["protocol"]);
+        Assert.StartsWith("7.", (string)health.Entries["redis"].Data["redis_version"]);
+        // One multiplexer for the host: every adapter shares it.
+        Assert.Same(provider.GetRequiredService<RedisConnection>(), provider.GetRequiredService<RedisClient>().Connection);
+    }
+
+    [Fact]
+    public void The_older_key_is_still_read_and_two_different_settings_are_refused()
+    {
+        var legacy = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = "redis:6379" }).Build();
+        var options = RedisServiceCollectionExtensions.ConnectionFrom(legacy)!;
+        Assert.Equal("redis:6379", options.Endpoint);
+        Assert.Equal("ConnectionStrings:Redis", options.Source);
+
+        var both = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = "redis:6379",
+            ["Redis:ConnectionString"] = "other:6379",
+        }).Build();
+        var ex = Assert.Throws<FormatException>(() => new ServiceCollection().AddAiTradingBotRedis(both));
+        Assert.Contains("set only Redis:ConnectionString", ex.Message);
     }
 
     [Fact]
@@ -172,7 +197,7 @@ public sealed class RedisAdapterTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = "localhost:6379,password=pw,frobnicate=1",
+            ["Redis:ConnectionString"] = "localhost:6379,password=pw,frobnicate=1",
         }).Build();
         var ex = Assert.Throws<FormatException>(() => new ServiceCollection().AddAiTradingBotRedis(configuration));
         Assert.Contains("unknown option 'frobnicate'", ex.Message);
@@ -185,16 +210,37 @@ public sealed class RedisAdapterTests
         var port = RedisTestServer.FreePort();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = $"127.0.0.1:{port}",
+            ["Redis:ConnectionString"] = $"127.0.0.1:{port},connectTimeout=1000,commandTimeout=1000",
         }).Build();
-        var services = new ServiceCollection().AddLogging();
+        var logs = new RedisTestLogger();
+        var services = new ServiceCollection().AddLogging(b => b.AddProvider(logs));
         services.AddAiTradingBotRedis(configuration);
         await using var provider = services.BuildServiceProvider();
-        // The start-up probe logs the reason and lets the host start; commands keep failing clearly.
-        foreach (var hosted in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>()) await hosted.StartAsync(Ct);
+        // The start-up probe logs the reason in one line and lets the host start; commands keep failing clearly.
+        foreach (var hosted in provider.GetServices<IHostedService>()) await hosted.StartAsync(Ct);
+        var expected = $"Redis at 127.0.0.1:{port} is not reachable: connection refused. Check Redis:ConnectionString.";
+        var line = Assert.Single(logs.Lines, l => l.Level >= LogLevel.Warning);
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.False(line.HasException);
+        Assert.StartsWith(expected, line.Message);
         var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
-        Assert.Equal($"Redis at 127.0.0.1:{port} is not reachable: connection refused. Check ConnectionStrings:Redis.", health.Entries["redis"].Description);
+        Assert.Equal(expected, health.Entries["redis"].Description);
+
+        // Confirmation tokens fail with the same message (the assistant shows it and runs nothing).
+        var store = provider.GetRequiredService<IKeyValueStore>();
+        var ex = await Assert.ThrowsAsync<RedisUnavailableException>(() => store.GetDeleteAsync("gate:pending:X", Ct));
+        Assert.Equal(expected, ex.Message);
+        Assert.IsAssignableFrom<LiveStateUnavailableException>(ex);
+
+        // Redis comes up later on that port: the same multiplexer reconnects by itself and logs it.
+        await using var server = await RedisTestServer.StartOnAsync(port);
+        await RedisTestEnv.WaitUntilAsync(async () =>
+        {
+            await store.SetAsync("late", "1", TimeSpan.FromSeconds(30), Ct);
+            return true;
+        }, TimeSpan.FromSeconds(30), "the store works once Redis is up");
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Information && l.Message == $"Connected to Redis at 127.0.0.1:{port}");
     }
 
     [Fact]
@@ -202,7 +248,7 @@ public sealed class RedisAdapterTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = "127.0.0.1:6379",
+            ["Redis:ConnectionString"] = "127.0.0.1:6379",
             ["Redis:KeyPrefix"] = "has space",
         }).Build();
         var services = new ServiceCollection().AddLogging();

@@ -1,4 +1,5 @@
 using AiTradingBot.Redis;
+using StackExchange.Redis;
 using Xunit;
 
 namespace AiTradingBot.Storage.Tests.Redis;
@@ -21,11 +22,48 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
-    public void Tls_with_a_private_ca_is_parsed()
+    public void Tls_with_a_private_ca_is_parsed_and_a_missing_ca_file_is_rejected()
     {
-        var o = RedisConnectionOptions.Parse("redis.example:6380,ssl=true,sslCaFile=/etc/atb/redis-ca.pem");
-        Assert.True(o.Ssl);
-        Assert.Equal("/etc/atb/redis-ca.pem", o.SslCaFile);
+        var ca = Path.GetTempFileName();
+        try
+        {
+            var o = RedisConnectionOptions.Parse($"redis.example:6380,ssl=true,sslCaFile={ca}");
+            Assert.True(o.Ssl);
+            Assert.Equal(ca, o.SslCaFile);
+        }
+        finally
+        {
+            File.Delete(ca);
+        }
+        var ex = Assert.Throws<FormatException>(() => RedisConnectionOptions.Parse("redis.example:6380,ssl=true,sslCaFile=/nonexistent/ca.pem"));
+        Assert.Equal("Redis:ConnectionString: the sslCaFile '/nonexistent/ca.pem' does not exist.", ex.Message);
+    }
+
+    [Fact]
+    public void The_protocol_is_resp2_unless_resp3_is_asked_for()
+    {
+        Assert.Equal(RedisProtocol.Resp2, RedisConnectionOptions.Parse("h:1").Protocol);
+        Assert.Equal(RedisProtocol.Resp3, RedisConnectionOptions.Parse("h:1,protocol=resp3").Protocol);
+        Assert.Equal(RedisProtocol.Resp2, RedisConnectionOptions.Parse("h:1,protocol=RESP2").ToConfiguration().Protocol);
+    }
+
+    [Fact]
+    public void The_library_settings_never_abort_and_carry_auth_database_tls_and_timeouts()
+    {
+        var c = RedisConnectionOptions.Parse("redis.local:6380,user=bot,password=pw,defaultDatabase=4,ssl=true,connectTimeout=1500,commandTimeout=900,name=atb").ToConfiguration();
+        Assert.False(c.AbortOnConnectFail);
+        Assert.Equal("bot", c.User);
+        Assert.Equal("pw", c.Password);
+        Assert.Equal(4, c.DefaultDatabase);
+        Assert.True(c.Ssl);
+        Assert.Equal("redis.local", c.SslHost);
+        Assert.Equal(1500, c.ConnectTimeout);
+        Assert.Equal(900, c.AsyncTimeout);
+        Assert.Equal(900, c.SyncTimeout);
+        Assert.Equal("atb", c.ClientName);
+        Assert.IsType<ExponentialRetry>(c.ReconnectRetryPolicy);
+        Assert.Equal(RedisProtocol.Resp2, c.Protocol);
+        Assert.Equal("redis.local:6380", Assert.Single(c.EndPoints).ToString()!.Replace("Unspecified/", ""));
     }
 
     [Fact]
@@ -56,10 +94,11 @@ public sealed class RedisConnectionOptionsTests
     [InlineData("h:1,retries=3", "unknown option 'retries'")]
     [InlineData("h:1,user=bot", "user= without password=")]
     [InlineData("h:1,sslCaFile=/ca.pem", "sslCaFile= without ssl=true")]
+    [InlineData("h:1,protocol=resp4", "protocol must be resp2 or resp3")]
     public void Bad_connection_strings_are_rejected_with_the_reason(string text, string expected)
     {
         var ex = Assert.Throws<FormatException>(() => RedisConnectionOptions.Parse(text));
         Assert.Contains(expected, ex.Message);
-        Assert.Contains("ConnectionStrings:Redis", ex.Message);
+        Assert.Contains("Redis:ConnectionString", ex.Message);
     }
 }

@@ -3,12 +3,19 @@ using AiTradingBot.Core.Gate;
 using AiTradingBot.Core.Plans.Actions;
 using AiTradingBot.Redis;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Xunit;
 
 namespace AiTradingBot.Storage.Tests.Redis;
 
+/// <summary>The store contract under RESP2 (the default).</summary>
+public sealed class RedisKeyValueStoreResp2Tests() : RedisKeyValueStoreTests(RedisProtocol.Resp2);
+
+/// <summary>The same contract under RESP3, so the scripts' replies are checked in both shapes.</summary>
+public sealed class RedisKeyValueStoreResp3Tests() : RedisKeyValueStoreTests(RedisProtocol.Resp3);
+
 /// <summary>The IKeyValueStore contract on real Redis, and the gate's single-use guarantee across two instances.</summary>
-public sealed class RedisKeyValueStoreTests : IAsyncLifetime
+public abstract class RedisKeyValueStoreTests(RedisProtocol protocol) : IAsyncLifetime
 {
     private readonly string _prefix = RedisTestEnv.Namespace();
     private RedisConnection _connection = null!;
@@ -18,10 +25,12 @@ public sealed class RedisKeyValueStoreTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _connection = new RedisConnection(RedisTestEnv.Open());
+        _connection = new RedisConnection(Options());
         _store = new RedisKeyValueStore(new RedisClient(_connection), _prefix);
         return ValueTask.CompletedTask;
     }
+
+    private RedisConnectionOptions Options() => RedisTestEnv.Open() with { Protocol = protocol };
 
     public async ValueTask DisposeAsync()
     {
@@ -64,6 +73,29 @@ public sealed class RedisKeyValueStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lease_is_renewed_and_released_only_by_its_holder()
+    {
+        Assert.True(await _store.SetIfNotExistsAsync("poll-lease", "instance-a", TimeSpan.FromMilliseconds(800), Ct));
+        // Another instance can neither extend nor drop a lease it does not hold.
+        Assert.False(await _store.RenewIfValueAsync("poll-lease", "instance-b", TimeSpan.FromMinutes(5), Ct));
+        Assert.False(await _store.DeleteIfValueAsync("poll-lease", "instance-b", Ct));
+        Assert.Equal("instance-a", await _store.GetAsync("poll-lease", Ct));
+
+        Assert.True(await _store.RenewIfValueAsync("poll-lease", "instance-a", TimeSpan.FromMinutes(5), Ct));
+        var ttl = await new RedisClient(_connection).TimeToLiveAsync(_prefix + "poll-lease", Ct);
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+
+        Assert.True(await _store.DeleteIfValueAsync("poll-lease", "instance-a", Ct));
+        Assert.Null(await _store.GetAsync("poll-lease", Ct));
+        // A lapsed holder renewing after someone else took over changes nothing.
+        Assert.True(await _store.SetIfNotExistsAsync("poll-lease", "instance-b", TimeSpan.FromMinutes(1), Ct));
+        Assert.False(await _store.RenewIfValueAsync("poll-lease", "instance-a", TimeSpan.FromMinutes(5), Ct));
+        Assert.False(await _store.DeleteIfValueAsync("poll-lease", "instance-a", Ct));
+        Assert.Equal("instance-b", await _store.GetAsync("poll-lease", Ct));
+        Assert.False(await _store.RenewIfValueAsync("never-held", "instance-a", TimeSpan.FromMinutes(1), Ct));
+    }
+
+    [Fact]
     public async Task Only_one_of_many_concurrent_lease_claims_wins()
     {
         var claims = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => _store.SetIfNotExistsAsync("poller", $"i{i}", TimeSpan.FromSeconds(30), Ct)));
@@ -83,7 +115,7 @@ public sealed class RedisKeyValueStoreTests : IAsyncLifetime
     [Fact]
     public async Task Get_delete_from_two_connections_100_times_has_exactly_one_winner()
     {
-        await using var other = new RedisConnection(RedisTestEnv.Open());
+        await using var other = new RedisConnection(Options());
         var second = new RedisKeyValueStore(new RedisClient(other), _prefix);
         for (var round = 0; round < 5; round++)
         {
@@ -147,8 +179,8 @@ public sealed class RedisKeyValueStoreTests : IAsyncLifetime
     public async Task One_confirmation_token_tried_100_times_from_two_instances_executes_exactly_once()
     {
         // Two host instances: separate connections, separate gates, one shared Redis.
-        await using var otherConnection = new RedisConnection(RedisTestEnv.Open());
-        var options = Options.Create(new AssistantOptions());
+        await using var otherConnection = new RedisConnection(Options());
+        var options = Microsoft.Extensions.Options.Options.Create(new AssistantOptions());
         var gateA = new ConfirmationGate(_store, TimeProvider.System, options);
         var gateB = new ConfirmationGate(new RedisKeyValueStore(new RedisClient(otherConnection), _prefix), TimeProvider.System, options);
 

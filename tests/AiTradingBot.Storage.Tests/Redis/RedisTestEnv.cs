@@ -1,3 +1,4 @@
+using AiTradingBot.Core.Ports;
 using AiTradingBot.Redis;
 using AiTradingBot.Testing;
 
@@ -12,10 +13,28 @@ internal static class RedisTestEnv
     /// <summary>Options of the password-protected test server.</summary>
     public static RedisConnectionOptions WithAuth() => RedisConnectionOptions.Parse(Integration.Require("ATB_TEST_REDIS_AUTH", "Redis 7 with a password"));
 
+    /// <summary>Polls a condition (a loaded machine gets generous time) and fails with <paramref name="what"/> when it never holds.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (LiveStateUnavailableException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"Timed out after {within}: {what}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>A key namespace no other test uses.</summary>
     public static string Namespace() => $"test:{Guid.NewGuid():N}:";
 
-    /// <summary>Retries an action until it stops throwing Redis errors or the deadline passes.</summary>
+    /// <summary>Retries an action until it stops throwing "Redis unavailable" errors or the deadline passes.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> action, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
@@ -25,7 +44,7 @@ internal static class RedisTestEnv
             {
                 return await action();
             }
-            catch (RedisException) when (DateTime.UtcNow < deadline)
+            catch (LiveStateUnavailableException) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }

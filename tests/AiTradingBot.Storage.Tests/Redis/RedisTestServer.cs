@@ -35,6 +35,15 @@ internal sealed class RedisTestServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Starts a server on a given port (one a client is already trying to reach).</summary>
+    public static async Task<RedisTestServer> StartOnAsync(int port, params string[] extraArgs)
+    {
+        var binary = Integration.Require("ATB_TEST_REDIS_SERVER", "A redis-server binary for restart tests");
+        var server = new RedisTestServer(binary, port);
+        await server.StartProcessAsync(extraArgs);
+        return server;
+    }
+
     /// <summary>Starts a server that speaks only TLS on its port, with the given PEM certificate and key.</summary>
     public static async Task<RedisTestServer> StartTlsAsync(string certFile, string keyFile)
     {

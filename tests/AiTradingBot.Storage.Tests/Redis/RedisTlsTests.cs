@@ -45,8 +45,8 @@ public sealed class RedisTlsTests : IDisposable
     {
         var (cert, key) = WriteSelfSignedCertificate();
         await using var server = await RedisTestServer.StartTlsAsync(cert, key);
-        await using var connection = new RedisConnection(RedisConnectionOptions.Parse($"{server.Endpoint},ssl=true"));
-        var ex = await Assert.ThrowsAsync<RedisConnectionException>(() => new RedisClient(connection).PingAsync(Ct));
+        await using var connection = new RedisConnection(RedisConnectionOptions.Parse($"{server.Endpoint},ssl=true,connectTimeout=2000,commandTimeout=2000"));
+        var ex = await Assert.ThrowsAsync<RedisUnavailableException>(() => new RedisClient(connection).PingAsync(Ct));
         Assert.StartsWith($"Redis at {server.Endpoint} is not reachable: TLS handshake failed", ex.Message);
     }
 
