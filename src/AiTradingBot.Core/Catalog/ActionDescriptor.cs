@@ -2,16 +2,19 @@ using AiTradingBot.Core.Plans;
 
 namespace AiTradingBot.Core.Catalog;
 
-/// <summary>One catalog action: public name, description, gating and typed arguments.</summary>
+/// <summary>One catalog action: public name, description, effect and typed arguments.</summary>
 public sealed record ActionDescriptor(
     string Name,
     string Description,
-    bool Gated,
+    ActionEffect Effect,
     Type ArgsType,
     IReadOnlyList<ParameterDescriptor> Parameters,
     string? Slash,
     string? SlashUsage)
 {
+    /// <summary>State-changing on a system or the exchange: needs explicit confirmation.</summary>
+    public bool Gated => Effect == ActionEffect.Gated;
+
     /// <summary>Name usable as an LLM tool/function name (dots are not allowed there).</summary>
     public string ToolName => Name.Replace('.', '_');
 
