@@ -34,9 +34,6 @@ public static class ActionCatalog
     /// <summary>The descriptor for an action name, or null.</summary>
     public static ActionDescriptor? Find(string name) => ByName.GetValueOrDefault(name);
 
-    /// <summary>The descriptor for an LLM tool name (<c>system_stop</c>), or null.</summary>
-    public static ActionDescriptor? FindTool(string toolName) => Find(toolName.Replace('_', '.'));
-
     /// <summary>The descriptor of an args record.</summary>
     public static ActionDescriptor For(ActionArgs args) => For(args.GetType());
 

@@ -15,9 +15,6 @@ public sealed record ActionDescriptor(
     /// <summary>State-changing on a system or the exchange: needs explicit confirmation.</summary>
     public bool Gated => Effect == ActionEffect.Gated;
 
-    /// <summary>Name usable as an LLM tool/function name (dots are not allowed there).</summary>
-    public string ToolName => Name.Replace('.', '_');
-
     /// <summary>Creates the args record from already-typed constructor values by parameter CLR name.</summary>
     internal Func<object?[], ActionArgs> Factory { get; init; } = _ => throw new InvalidOperationException();
 }
