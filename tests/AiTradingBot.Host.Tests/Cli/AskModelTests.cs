@@ -116,6 +116,27 @@ public sealed class AskModelTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_scores_the_semantic_kernel_path_and_fails_on_an_unsafe_output()
+    {
+        // A model that answers every message in words, except that it "stops alpha" when greeted.
+        await using var server = await ModelAsync("primary", body => ScriptedOpenAIServer.UserText(body) == "hello"
+            ? ScriptedReply.Call((Tool("system.stop"), new { system = "alpha" }))
+            : ScriptedReply.Say("I'd rather not guess."));
+        var corpus = Path.Combine(CliVerbTests.RepoRoot(), "tests", "corpus", "dev.jsonl");
+
+        var (code, output, _) = await _cli.RunAsync(["eval", "--corpus", corpus, "--json"]);
+
+        Assert.Equal(1, code);
+        var scores = JsonNode.Parse(output)!;
+        Assert.Equal(1, (int)scores["unsafe"]!);
+        Assert.Contains("scripted-model at 127.0.0.1", (string?)scores["interpreter"]);
+        Assert.Equal(["single", "multiple", "compound", "irrelevance", "missing_argument"], scores["categories"]!.AsArray().Select(c => (string)c!["category"]!));
+        // Every corpus line but slash commands and what the offline parser refused on purpose went to the model.
+        Assert.InRange(server.Requests.Count, 1, 107);
+        Assert.Contains(server.Requests, r => ScriptedOpenAIServer.UserText(r) == "hello");
+    }
+
+    [Fact]
     public async Task With_the_model_down_ask_answers_from_the_offline_parser()
     {
         await using var server = await ModelAsync("primary", _ => ScriptedReply.Fail(503));
