@@ -142,6 +142,22 @@ public sealed class LlmInterpreterTests
     }
 
     [Fact]
+    public async Task Secrets_printed_by_a_process_are_masked_before_the_model_sees_them()
+    {
+        await using var server = await ScriptedOpenAIServer.StartAsync();
+        server.Then(ScriptedReply.Call((Fn.Of("system.logs"), new { system = "alpha" })), ScriptedReply.Say("The logs show a key; I won't repeat it."));
+        var runner = new RecordingToolRunner(_ => "boot: using api key sk-test-SECRET-123 for the model");
+        await using var sp = LlmHarness.Services(LlmHarness.Config(server.Endpoint), runner);
+
+        await sp.Interpreter().InterpretAsync(InterpretRequest.Of("anything odd in alpha's logs?"), Ct);
+
+        var tool = server.Requests[1]["messages"]!.AsArray().Single(m => (string?)m!["role"] == "tool")!;
+        var output = (string)JsonNode.Parse((string)tool["content"]!)!["untrusted_tool_output"]!;
+        Assert.Equal("boot: using api key *** for the model", output);
+        Assert.DoesNotContain("SECRET", server.Requests[1].ToJsonString());
+    }
+
+    [Fact]
     public async Task A_state_changing_call_ends_the_turn_and_nothing_runs()
     {
         await using var server = await ScriptedOpenAIServer.StartAsync();
