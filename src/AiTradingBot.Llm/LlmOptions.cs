@@ -23,6 +23,12 @@ public sealed class LlmOptions
     /// <summary>Upper bound for one whole interpretation (all model rounds and read-only tool runs), in seconds.</summary>
     public int TimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Retries of one model call after HTTP 429, 5xx or a transport failure (0: none).</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>First retry delay in milliseconds; later ones back off exponentially (with jitter; Retry-After wins).</summary>
+    public int RetryDelayMilliseconds { get; set; } = 500;
+
     /// <summary>Use streaming chat completions (some servers only stream tool calls reliably).</summary>
     public bool Streaming { get; set; }
 

@@ -11,6 +11,8 @@ public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
     {
         var errors = new List<string>();
         if (options.TimeoutSeconds is < 1 or > 600) errors.Add("Llm:TimeoutSeconds must be between 1 and 600.");
+        if (options.MaxRetries is < 0 or > 5) errors.Add("Llm:MaxRetries must be between 0 and 5.");
+        if (options.RetryDelayMilliseconds is < 1 or > 60_000) errors.Add("Llm:RetryDelayMilliseconds must be between 1 and 60000.");
         if (options.MaxToolRounds is < 1 or > 8) errors.Add("Llm:MaxToolRounds must be between 1 and 8.");
         if (options.MaxToolOutputChars is < 200 or > 100_000) errors.Add("Llm:MaxToolOutputChars must be between 200 and 100000.");
         if (options.MaxContextTurns is < 0 or > 50) errors.Add("Llm:MaxContextTurns must be between 0 and 50.");

@@ -11,18 +11,18 @@ using AiTradingBot.Core.Systems;
 using AiTradingBot.Llm;
 using AiTradingBot.Llm.Agent;
 using AiTradingBot.Llm.Context;
-using AiTradingBot.Llm.OpenAI;
 using AiTradingBot.Llm.Prompts;
-using AiTradingBot.Llm.Tools;
-using Microsoft.Extensions.AI;
+using AiTradingBot.Core.Audit;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiTradingBot.Benchmarks;
 
 /// <summary>
-/// Overhead of the LLM agent layer with the model taking zero time: prompt and context building, tool schemas
-/// (cached), the OpenAI client's request serialization and response parsing (over an in-memory HTTP handler, no
-/// socket), tool-call reading and validation into a plan, and context memory. p99 target: under 2 ms.
+/// Overhead of the LLM agent layer (the Semantic Kernel agent over the catalog plugins) with the model taking zero
+/// time: prompt and context building, Semantic Kernel's function advertisement and the OpenAI connector's request
+/// serialization and response parsing (over an in-memory HTTP handler, no socket), tool-call reading and validation
+/// into a plan, in-turn reads through the kernel and its invocation filter, the provenance rule, and context memory.
+/// p99 target: under 2 ms.
 /// </summary>
 public sealed class LlmBenchmark : IBenchmark
 {
@@ -62,7 +62,7 @@ public sealed class LlmBenchmark : IBenchmark
     private sealed class FixedRunner : IReadOnlyToolRunner
     {
         private static readonly string Logs = string.Concat(Enumerable.Range(0, 60).Select(i => $"2026-01-01T00:00:{i % 60:00}Z alpha tick {i}: strategy evaluated, no signal\n"));
-        public Task<string> RunAsync(PlanStep step, CancellationToken ct) => Task.FromResult(Logs);
+        public Task<string> RunAsync(PlanStep step, string? conversation, CancellationToken ct) => Task.FromResult(Logs);
     }
 
     private static string Completion(string? text, params (string Name, string Args)[] calls)
@@ -81,35 +81,37 @@ public sealed class LlmBenchmark : IBenchmark
         }.ToJsonString();
     }
 
+    private static string Tool(string action) => CatalogFunctions.ToolNameOf(action)!;
+
     private sealed record Scenario(string Name, string Text, string[] Responses);
 
     private static readonly Scenario[] Scenarios =
     [
         new("compound", "stop alpha and show me the last 100 lines",
-            [Completion(null, ("system_stop", """{"system":"shortseller"}"""), ("system_logs", """{"system":"alpha","lines":100}"""))]),
+            [Completion(null, (Tool("system.stop"), """{"system":"shortseller"}"""), (Tool("system.logs"), """{"system":"alpha","lines":100}"""))]),
         new("order", "buy 0.1 btc at 45k with a stop at 43k",
-            [Completion(null, ("order_place", """{"symbol":"btc","side":"buy","qty":0.1,"price":45000,"stopLoss":43000}"""))]),
+            [Completion(null, (Tool("order.place"), """{"symbol":"btc","side":"buy","qty":0.1,"price":45000,"stopLoss":43000}"""))]),
         new("text", "should I buy btc now?", [Completion("I can't give financial advice; I can show you the BTC price.")]),
-        new("invalid", "stop zulu", [Completion(null, ("system_stop", """{"system":"zulu"}"""))]),
-        // Two model rounds: a read-only tool runs, its 4 KB output goes back wrapped, the injected gated calls are dropped.
+        new("invalid", "stop zulu", [Completion(null, (Tool("system.stop"), """{"system":"zulu"}"""))]),
+        // Two model rounds: a read-only tool runs through the kernel, its 4 KB output goes back wrapped, and the
+        // state-changing calls proposed after it are dropped by the provenance rule.
         new("read_then_injected", "what do alpha's logs say?",
-            [Completion(null, ("system_logs", """{"system":"alpha"}""")), Completion(null, ("position_close", """{"symbol":"all"}"""), ("system_killswitch", "{}"))]),
+            [Completion(null, (Tool("system.logs"), """{"system":"alpha"}""")), Completion(null, (Tool("position.close"), """{"symbol":"all"}"""), (Tool("system.killswitch"), "{}"))]),
     ];
 
     /// <inheritdoc />
     public async Task<object> RunAsync(string[] args, CancellationToken ct)
     {
         var rounds = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 2000;
-        var coldSchema = Stopwatch.StartNew();
-        var tools = new ToolSet(SystemRegistry.Default);
-        coldSchema.Stop();
-
         var options = new LlmOptions { Mode = LanguageModelMode.Primary, Endpoint = "http://stub.invalid/v1", Model = "stub", ApiKey = "bench", TimeoutSeconds = 30 };
         var handler = new StubHandler();
-        var chat = LlmServiceCollectionExtensions.CreateChatClient(options, new HttpClient(handler));
+        var chat = LlmServiceCollectionExtensions.CreateChatCompletion(options, new HttpClient(handler));
+        var coldSchema = Stopwatch.StartNew();
+        var kernel = CatalogKernel.Create(chat, SystemRegistry.Default, new FixedRunner(), options, SecretRedactor.None);
+        coldSchema.Stop();
         var store = new InMemoryKeyValueStore(TimeProvider.System);
         var memory = new ConversationMemory(store, options, TimeProvider.System, NullLogger<ConversationMemory>.Instance);
-        var interpreter = new LlmInterpreter(chat, tools, new PromptLibrary(options), options, memory, new FixedRunner(), TimeProvider.System, NullLogger<LlmInterpreter>.Instance);
+        var interpreter = new LlmInterpreter(kernel, SystemRegistry.Default, new PromptLibrary(options), options, memory, true, TimeProvider.System, NullLogger<LlmInterpreter>.Instance);
         var context = new ConversationContext(["alpha"], ["BTCUSDT"]);
 
         var perScenario = new Dictionary<string, object>();
@@ -122,6 +124,7 @@ public sealed class LlmBenchmark : IBenchmark
                 foreach (var body in s.Responses) handler.Next.Enqueue(body);
                 var plan = await interpreter.InterpretAsync(new InterpretRequest(s.Text, context, $"bench:{i % 50}"), ct);
                 if (handler.Next.Count != 0 || plan.Input != s.Text) throw new InvalidOperationException($"{s.Name}: unexpected run");
+                if (s.Name == "read_then_injected" && (plan.Confirm || plan.Notices.Count != 1)) throw new InvalidOperationException("the provenance rule did not drop the injected calls");
             });
             perScenario[s.Name] = new { wall = Summarize(samples.Wall), cpu = Summarize(samples.Cpu) };
             allWall.AddRange(samples.Wall);
@@ -132,9 +135,9 @@ public sealed class LlmBenchmark : IBenchmark
         return new
         {
             rounds_per_scenario = rounds,
-            tool_schema_build_cold_ms = Math.Round(coldSchema.Elapsed.TotalMilliseconds, 3),
-            tool_schema_build_per_message_ms = 0.0,
-            tools = tools.Declarations.Count,
+            layer = "semantic-kernel",
+            kernel_build_cold_ms = Math.Round(coldSchema.Elapsed.TotalMilliseconds, 3),
+            functions = kernel.Plugins.Sum(p => p.FunctionCount),
             machine_load_average = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
             processors = Environment.ProcessorCount,
             overall_wall = wallOverall,

@@ -15,13 +15,24 @@ public sealed class RecordingToolRunner(Func<PlanStep, string> answer) : IReadOn
     /// <summary>Steps it was asked to run.</summary>
     public List<PlanStep> Ran { get; } = [];
 
+    /// <summary>Conversations the runs were made for.</summary>
+    public List<string?> Conversations { get; } = [];
+
     /// <inheritdoc />
-    public Task<string> RunAsync(PlanStep step, CancellationToken ct)
+    public Task<string> RunAsync(PlanStep step, string? conversation, CancellationToken ct)
     {
-        if (step.Gated) throw new InvalidOperationException("gated step reached the read-only runner");
+        if (step.Effect != AiTradingBot.Core.Catalog.ActionEffect.Read) throw new InvalidOperationException("a state-changing step reached the read-only runner");
         Ran.Add(step);
+        Conversations.Add(conversation);
         return Task.FromResult(answer(step));
     }
+}
+
+/// <summary>The function name the model sees for a catalog action (<c>system.stop</c> → <c>systems-system_stop</c>).</summary>
+public static class Fn
+{
+    /// <summary>The tool name of a catalog action; throws for an unknown one.</summary>
+    public static string Of(string action) => CatalogFunctions.ToolNameOf(action) ?? throw new ArgumentException($"no catalog action {action}");
 }
 
 /// <summary>Captures log messages so tests can check what is (not) logged.</summary>

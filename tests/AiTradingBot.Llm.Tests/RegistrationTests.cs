@@ -56,10 +56,12 @@ public sealed class RegistrationTests
     [Fact]
     public void Limits_are_validated()
     {
-        using var sp = Build(("Llm:TimeoutSeconds", "0"), ("Llm:MaxContextTurns", "500"));
+        using var sp = Build(("Llm:TimeoutSeconds", "0"), ("Llm:MaxContextTurns", "500"), ("Llm:MaxRetries", "9"), ("Llm:RetryDelayMilliseconds", "0"));
         var e = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<LlmOptions>>().Value);
         Assert.Contains("Llm:TimeoutSeconds", e.Message);
         Assert.Contains("Llm:MaxContextTurns", e.Message);
+        Assert.Contains("Llm:MaxRetries", e.Message);
+        Assert.Contains("Llm:RetryDelayMilliseconds", e.Message);
     }
 
     [Fact]

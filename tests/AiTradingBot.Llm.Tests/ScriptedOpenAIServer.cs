@@ -40,7 +40,8 @@ public sealed record ScriptedReply
 
 /// <summary>
 /// An OpenAI-compatible chat-completions server on 127.0.0.1 (Kestrel, real HTTP) that answers from a script,
-/// streaming when the request asks for it, and records every request body for assertions.
+/// streaming when the request asks for it, and records every request body for assertions. Like the real API it
+/// refuses (HTTP 400) a conversation in which an assistant's tool call has no tool result, or a result answers no call.
 /// </summary>
 public sealed class ScriptedOpenAIServer : IAsyncDisposable
 {
@@ -59,6 +60,9 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
 
     /// <summary>Authorization headers received, in order.</summary>
     public ConcurrentQueue<string> AuthorizationHeaders { get; } = new();
+
+    /// <summary>Requests refused with HTTP 400 because tool calls and tool results did not match.</summary>
+    public ConcurrentQueue<string> ProtocolErrors { get; } = new();
 
     /// <summary>Fallback when the script is empty: a function of the request body (e.g. keyed by the user's text).</summary>
     public Func<JsonNode, ScriptedReply>? Responder { get; set; }
@@ -99,6 +103,13 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
         var body = (await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted))!;
         _requests.Enqueue(body);
         AuthorizationHeaders.Enqueue(http.Request.Headers.Authorization.ToString());
+        if (ProtocolError(body) is { } error)
+        {
+            ProtocolErrors.Enqueue(error);
+            http.Response.StatusCode = 400;
+            await http.Response.WriteAsJsonAsync(new { error = new { message = error, type = "invalid_request_error" } });
+            return;
+        }
         var reply = _script.TryDequeue(out var next) ? next : Responder?.Invoke(body) ?? ScriptedReply.Say("(script exhausted)");
         if (reply.Delay > TimeSpan.Zero)
         {
@@ -117,13 +128,35 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
         else await http.Response.WriteAsync(Completion(id, model, reply).ToJsonString(), http.RequestAborted);
     }
 
+    // The rule real servers enforce: every tool_call_id of an assistant message is answered by a tool message before
+    // the next non-tool message, and every tool message answers a call.
+    private static string? ProtocolError(JsonNode body)
+    {
+        var open = new HashSet<string>();
+        foreach (var m in body["messages"]!.AsArray())
+        {
+            var role = (string?)m!["role"];
+            if (role == "tool")
+            {
+                var id = (string?)m["tool_call_id"] ?? "";
+                if (!open.Remove(id)) return $"Invalid parameter: messages with role 'tool' must be a response to a preceding message with 'tool_calls' (id {id}).";
+                continue;
+            }
+            if (open.Count > 0)
+                return $"An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. Missing: {string.Join(", ", open)}.";
+            if (role == "assistant" && m["tool_calls"] is JsonArray calls)
+                foreach (var c in calls) open.Add((string?)c!["id"] ?? "");
+        }
+        return open.Count > 0 ? $"Tool calls without a tool result: {string.Join(", ", open)}." : null;
+    }
+
     private static JsonObject Completion(string id, string model, ScriptedReply reply)
     {
         var message = new JsonObject { ["role"] = "assistant", ["content"] = reply.Text };
         if (reply.ToolCalls.Count > 0)
             message["tool_calls"] = new JsonArray(reply.ToolCalls.Select((c, i) => (JsonNode)new JsonObject
             {
-                ["id"] = $"call_{i + 1}",
+                ["id"] = $"call_{id[9..]}_{i + 1}",
                 ["type"] = "function",
                 ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
             }).ToArray());
@@ -162,7 +195,7 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
             {
                 ["tool_calls"] = new JsonArray(new JsonObject
                 {
-                    ["index"] = i, ["id"] = $"call_{i + 1}", ["type"] = "function",
+                    ["index"] = i, ["id"] = $"call_{id[9..]}_{i + 1}", ["type"] = "function",
                     ["function"] = new JsonObject { ["name"] = name, ["arguments"] = "" },
                 }),
             });

@@ -70,7 +70,7 @@ public sealed partial class AssistantService(
         try
         {
             var context = await LoadContextAsync(message, ct).ConfigureAwait(false);
-            plan = await interpreter.InterpretAsync(new InterpretRequest(text, context, $"{message.Channel}:{message.ChatId}"), ct).ConfigureAwait(false);
+            plan = await interpreter.InterpretAsync(new InterpretRequest(text, context, ConversationKey.For(message.Channel, message.ChatId, message.User.UserId)), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -103,15 +103,17 @@ public sealed partial class AssistantService(
         await SaveContextAsync(message, plan, ct).ConfigureAwait(false);
 
         var context2 = new StepContext(message.User, message.Channel, message.ChatId, Reference(), 0);
+        // What the reply must say about how the plan was made (e.g. model steps dropped by the provenance rule).
+        var notices = plan.Notices;
         if (!plan.Confirm)
         {
             var outcome = await executor.ExecuteAsync(plan.Steps, context2, ct).ConfigureAwait(false);
-            await AuditAsync(message, text, plan, AuditDecision.Executed, [], outcome, null, ct).ConfigureAwait(false);
-            return Reply(ReplyKind.Done, plan, outcome);
+            await AuditAsync(message, text, plan, AuditDecision.Executed, [.. Origin(plan), .. notices], outcome, null, ct).ConfigureAwait(false);
+            return Reply(ReplyKind.Done, plan, outcome, messages: notices);
         }
 
-        // Read-only steps before the first gated step run now; the gated step and everything after it wait.
-        var firstGated = plan.Steps.ToList().FindIndex(s => s.Gated);
+        // Steps before the first one that needs confirmation run now; that step and everything after it wait.
+        var firstGated = plan.Steps.ToList().FindIndex(plan.NeedsConfirmation);
         PlanOutcome? prefix = null;
         if (firstGated > 0)
         {
@@ -120,8 +122,8 @@ public sealed partial class AssistantService(
             {
                 var skipped = plan.Steps.Skip(firstGated).Select(s => new StepOutcome(s, StepStatus.Skipped, null, null, TimeSpan.Zero));
                 var all = new PlanOutcome([.. prefix.Steps, .. skipped]);
-                await AuditAsync(message, text, plan, AuditDecision.Executed, [], all, null, ct).ConfigureAwait(false);
-                return Reply(ReplyKind.Done, plan, all);
+                await AuditAsync(message, text, plan, AuditDecision.Executed, [.. Origin(plan), .. notices], all, null, ct).ConfigureAwait(false);
+                return Reply(ReplyKind.Done, plan, all, messages: notices);
             }
         }
         var shown = plan.Steps.Skip(firstGated).ToList();
@@ -129,7 +131,7 @@ public sealed partial class AssistantService(
         var (waiting, sizedAt) = SizeNotionalOrders(shown, check.Market, firstGated);
         var pending = await gate.CreateAsync(message.Channel, message.ChatId, message.User.UserId, message.User.UserName, text, waiting, ct, sizedAt).ConfigureAwait(false);
 
-        if (waiting is [{ Args: SystemKillswitchArgs }] && KillswitchConfirm().IsMatch(text))
+        if (plan.Origin == PlanOrigin.Deterministic && waiting is [{ Args: SystemKillswitchArgs }] && KillswitchConfirm().IsMatch(text))
         {
             // "/killswitch CONFIRM": the same admin typed the confirmation word with the command.
             await AuditAsync(message, text, plan, AuditDecision.Awaiting, ["confirmed inline with CONFIRM"], prefix, pending.Id, ct).ConfigureAwait(false);
@@ -137,8 +139,8 @@ public sealed partial class AssistantService(
         }
 
         var card = BuildCard(pending, shown, waiting, check, firstGated);
-        await AuditAsync(message, text, plan, AuditDecision.Awaiting, check.Warnings, prefix, pending.Id, ct).ConfigureAwait(false);
-        return Reply(ReplyKind.AwaitingConfirmation, plan, prefix, card) with { Warnings = check.Warnings };
+        await AuditAsync(message, text, plan, AuditDecision.Awaiting, [.. Origin(plan), .. notices, .. check.Warnings], prefix, pending.Id, ct).ConfigureAwait(false);
+        return Reply(ReplyKind.AwaitingConfirmation, plan, prefix, card, notices) with { Warnings = check.Warnings };
     }
 
     /// <inheritdoc />
@@ -472,5 +474,8 @@ public sealed partial class AssistantService(
         }
     }
 
-    private static string ContextKey(IncomingMessage m) => $"ctx:{m.Channel}:{m.ChatId}";
+    private static string ContextKey(IncomingMessage m) => $"ctx:{ConversationKey.For(m.Channel, m.ChatId, m.User.UserId)}";
+
+    // The audit says who made a plan, so a model's proposal is never mistaken for the user's own command.
+    private static IEnumerable<string> Origin(Plan plan) => plan.Origin == PlanOrigin.Model ? ["proposed by the language model"] : [];
 }

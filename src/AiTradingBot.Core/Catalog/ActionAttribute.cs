@@ -1,5 +1,19 @@
 namespace AiTradingBot.Core.Catalog;
 
+/// <summary>
+/// What running an action changes. Only <see cref="Read"/> actions may run inside a language model's turn; after any
+/// tool output entered that turn, nothing else the model proposes is kept (the provenance rule).
+/// </summary>
+public enum ActionEffect
+{
+    /// <summary>Changes nothing.</summary>
+    Read,
+    /// <summary>Changes only the assistant's own state (e.g. a report schedule).</summary>
+    Write,
+    /// <summary>Changes a system or the exchange: the same user confirms the exact plan first.</summary>
+    Gated,
+}
+
 /// <summary>Names an <see cref="Plans.ActionArgs"/> record as a catalog action (the public contract name).</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ActionAttribute(string name) : Attribute
@@ -7,8 +21,14 @@ public sealed class ActionAttribute(string name) : Attribute
     /// <summary>Public action name, e.g. <c>system.stop</c>.</summary>
     public string Name { get; } = name;
 
-    /// <summary>State-changing on a system or the exchange: needs explicit confirmation.</summary>
+    /// <summary>State-changing on a system or the exchange: needs explicit confirmation (effect <see cref="ActionEffect.Gated"/>).</summary>
     public bool Gated { get; init; }
+
+    /// <summary>
+    /// The effect when not <see cref="Gated"/>: <see cref="ActionEffect.Read"/> (default) or <see cref="ActionEffect.Write"/>
+    /// for actions that change only the assistant's own state. Read by the catalog only; use <see cref="ActionDescriptor.Effect"/>.
+    /// </summary>
+    public ActionEffect Effect { get; init; }
 
     /// <summary>Slash command that maps to this action (without the slash), when there is one.</summary>
     public string? Slash { get; init; }

@@ -34,9 +34,6 @@ public static class ActionCatalog
     /// <summary>The descriptor for an action name, or null.</summary>
     public static ActionDescriptor? Find(string name) => ByName.GetValueOrDefault(name);
 
-    /// <summary>The descriptor for an LLM tool name (<c>system_stop</c>), or null.</summary>
-    public static ActionDescriptor? FindTool(string toolName) => Find(toolName.Replace('_', '.'));
-
     /// <summary>The descriptor of an args record.</summary>
     public static ActionDescriptor For(ActionArgs args) => For(args.GetType());
 
@@ -61,11 +58,19 @@ public static class ActionCatalog
             ?? throw new InvalidOperationException($"{type.Name} needs a [Description].");
         var ctor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
         var parameters = ctor.GetParameters().Select(p => DescribeParameter(type, p)).ToList();
-        return new ActionDescriptor(attribute.Name, description, attribute.Gated, type, parameters, attribute.Slash, attribute.SlashUsage)
+        return new ActionDescriptor(attribute.Name, description, EffectOf(type, attribute), type, parameters, attribute.Slash, attribute.SlashUsage)
         {
             Factory = values => (ActionArgs)ctor.Invoke(values),
         };
     }
+
+    // The effect is derived here, once: Gated wins; an action both gated and declared write is a contradiction.
+    private static ActionEffect EffectOf(Type type, ActionAttribute attribute) => attribute switch
+    {
+        { Gated: true, Effect: ActionEffect.Read or ActionEffect.Gated } => ActionEffect.Gated,
+        { Gated: true } => throw new InvalidOperationException($"{type.Name} is gated and declares effect {attribute.Effect}."),
+        _ => attribute.Effect,
+    };
 
     private static ParameterDescriptor DescribeParameter(Type owner, ParameterInfo p)
     {

@@ -2,18 +2,18 @@ using AiTradingBot.Core.Plans;
 
 namespace AiTradingBot.Core.Catalog;
 
-/// <summary>One catalog action: public name, description, gating and typed arguments.</summary>
+/// <summary>One catalog action: public name, description, effect and typed arguments.</summary>
 public sealed record ActionDescriptor(
     string Name,
     string Description,
-    bool Gated,
+    ActionEffect Effect,
     Type ArgsType,
     IReadOnlyList<ParameterDescriptor> Parameters,
     string? Slash,
     string? SlashUsage)
 {
-    /// <summary>Name usable as an LLM tool/function name (dots are not allowed there).</summary>
-    public string ToolName => Name.Replace('.', '_');
+    /// <summary>State-changing on a system or the exchange: needs explicit confirmation.</summary>
+    public bool Gated => Effect == ActionEffect.Gated;
 
     /// <summary>Creates the args record from already-typed constructor values by parameter CLR name.</summary>
     internal Func<object?[], ActionArgs> Factory { get; init; } = _ => throw new InvalidOperationException();

@@ -1,12 +1,13 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using AiTradingBot.Core.Ports;
 
 namespace AiTradingBot.Core.InProcess;
 
 /// <summary>
-/// The embedded live-state store: one lock, expiry by <see cref="TimeProvider"/>. Keys without a time to live are
-/// durable: when a file is given they are written to it (atomically) and read back at start, so a killswitch halt
-/// or a Telegram offset survives a restart of a single instance. Several instances need Redis.
+/// The embedded live-state store: one lock, expiry by <see cref="TimeProvider"/>. When a file is given, every key is
+/// written to it (atomically) with its expiry and read back at start, so a killswitch halt or a Telegram offset
+/// survives a restart of a single instance, and a confirmation card made by one <c>ask</c> can be confirmed by the
+/// next (<c>ask --confirm CODE</c>) until it expires. Several instances need Redis.
 /// </summary>
 public sealed class InMemoryKeyValueStore : IKeyValueStore
 {
@@ -15,15 +16,20 @@ public sealed class InMemoryKeyValueStore : IKeyValueStore
     private readonly TimeProvider _time;
     private readonly string? _file;
 
-    /// <summary>Creates a store; <paramref name="durableFile"/> keeps keys without TTL across restarts.</summary>
+    /// <summary>Creates a store; <paramref name="durableFile"/> keeps keys across restarts (each until its expiry).</summary>
     public InMemoryKeyValueStore(TimeProvider time, string? durableFile = null)
     {
         _time = time;
         _file = durableFile;
         if (_file is not null && File.Exists(_file))
         {
-            var saved = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(_file)) ?? [];
-            foreach (var (k, v) in saved) _items[k] = (v, null);
+            // A plain string is a key without expiry (also the older file format); an object carries its expiry.
+            var saved = JsonNode.Parse(File.ReadAllText(_file)) as JsonObject ?? [];
+            var now = _time.GetUtcNow();
+            foreach (var (k, v) in saved)
+                if (v is JsonValue plain && plain.TryGetValue<string>(out var text)) _items[k] = (text, null);
+                else if (v is JsonObject { } entry && (string?)entry["value"] is { } value && (DateTimeOffset?)entry["expires"] is { } expires && expires > now)
+                    _items[k] = (value, expires);
         }
     }
 
@@ -82,7 +88,7 @@ public sealed class InMemoryKeyValueStore : IKeyValueStore
             var next = (current is null ? 0 : long.Parse(current, System.Globalization.CultureInfo.InvariantCulture)) + 1;
             var expires = current is null ? (ttlOnCreate is { } t ? _time.GetUtcNow() + t : (DateTimeOffset?)null) : _items[key].Expires;
             _items[key] = (next.ToString(System.Globalization.CultureInfo.InvariantCulture), expires);
-            if (expires is null) Save();
+            Save();
             return Task.FromResult(next);
         }
     }
@@ -134,23 +140,26 @@ public sealed class InMemoryKeyValueStore : IKeyValueStore
 
     private void Put(string key, string value, TimeSpan? ttl)
     {
-        var wasDurable = _items.TryGetValue(key, out var old) && old.Expires is null;
         _items[key] = (value, ttl is { } t ? _time.GetUtcNow() + t : null);
-        if (ttl is null || wasDurable) Save();
+        Save();
     }
 
     private void Remove(string key)
     {
-        if (_items.Remove(key, out var old) && old.Expires is null) Save();
+        if (_items.Remove(key)) Save();
     }
 
     private void Save()
     {
         if (_file is null) return;
-        var durable = _items.Where(kv => kv.Value.Expires is null).ToDictionary(kv => kv.Key, kv => kv.Value.Value);
+        var now = _time.GetUtcNow();
+        var saved = new JsonObject();
+        foreach (var (key, (value, expires)) in _items)
+            if (expires is null) saved[key] = value;
+            else if (expires > now) saved[key] = new JsonObject { ["value"] = value, ["expires"] = expires };
         var tmp = _file + ".tmp";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_file))!);
-        File.WriteAllText(tmp, JsonSerializer.Serialize(durable));
+        File.WriteAllText(tmp, saved.ToJsonString());
         File.Move(tmp, _file, overwrite: true);
     }
 }

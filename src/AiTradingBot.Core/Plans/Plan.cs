@@ -1,3 +1,5 @@
+using AiTradingBot.Core.Catalog;
+
 namespace AiTradingBot.Core.Plans;
 
 /// <summary>
@@ -21,8 +23,21 @@ public sealed record Plan
     /// <summary>Why nothing is actionable, for the reply (not part of the JSON contract).</summary>
     public string? Reason { get; init; }
 
-    /// <summary>True when any step is gated.</summary>
-    public bool Confirm => Steps.Any(s => s.Gated);
+    /// <summary>Who made the plan: a deterministic parser (default) or a language model.</summary>
+    public PlanOrigin Origin { get; init; }
+
+    /// <summary>Things the reply must tell the user about how the plan was made (e.g. steps that were dropped and why).</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
+    /// <summary>True when any step needs the user's confirmation (see <see cref="NeedsConfirmation"/>).</summary>
+    public bool Confirm => Steps.Any(NeedsConfirmation);
+
+    /// <summary>
+    /// Whether a step of this plan waits for the user's confirmation: every gated step, and every write step a
+    /// language model proposed (a model may not change even the assistant's own state unseen).
+    /// </summary>
+    public bool NeedsConfirmation(PlanStep step) =>
+        step.Effect == ActionEffect.Gated || (step.Effect == ActionEffect.Write && Origin == PlanOrigin.Model);
 
     /// <summary>A plan of steps.</summary>
     public static Plan Of(string input, params IEnumerable<PlanStep> steps)
@@ -41,4 +56,13 @@ public sealed record Plan
 
     /// <summary>Value equality of the steps (records compare by value; lists do not).</summary>
     public bool SameStepsAs(Plan other) => Kind == other.Kind && Steps.SequenceEqual(other.Steps);
+}
+
+/// <summary>Who made a plan.</summary>
+public enum PlanOrigin
+{
+    /// <summary>The slash parser, the offline parser, a button or a scheduled job.</summary>
+    Deterministic,
+    /// <summary>A language model: every state-changing step needs confirmation, and <c>ask --yes</c> does not give it.</summary>
+    Model,
 }

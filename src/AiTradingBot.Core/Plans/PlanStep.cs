@@ -14,6 +14,9 @@ public sealed record PlanStep(ActionArgs Args)
     /// <summary>Whether this step needs confirmation.</summary>
     public bool Gated => Descriptor.Gated;
 
+    /// <summary>What running this step changes: read, write (the assistant's own state) or gated.</summary>
+    public ActionEffect Effect => Descriptor.Effect;
+
     /// <summary>Wraps typed args in a step.</summary>
     public static implicit operator PlanStep(ActionArgs args) => new(args);
 }

@@ -2,56 +2,67 @@ using System.ClientModel;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using AiTradingBot.Core.Catalog;
 using AiTradingBot.Core.Conversation;
 using AiTradingBot.Core.Language;
 using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Rendering;
+using AiTradingBot.Core.Systems;
 using AiTradingBot.Llm.Context;
 using AiTradingBot.Llm.Prompts;
 using AiTradingBot.Llm.Tools;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
+using ChatToolCall = OpenAI.Chat.ChatToolCall;
+using SkKernel = Microsoft.SemanticKernel.Kernel;
 
 namespace AiTradingBot.Llm.Agent;
 
 /// <summary>
-/// The language-model interpreter: asks any <see cref="IChatClient"/> with tools generated from the catalog and turns
-/// the tool calls into a plan. It only proposes. Invalid calls fail closed; gated steps are never run and are kept
-/// only when the user's own words asked for that kind of action; read-only tools may run during the turn through
-/// <see cref="IReadOnlyToolRunner"/>, their output sent back marked as untrusted data.
+/// The language-model interpreter, a Semantic Kernel agent over the catalog plugins. It only proposes. Function calls
+/// are returned to us (<c>autoInvoke: false</c>) and handled by a bounded loop: read actions run through the kernel
+/// (guarded by <see cref="ReadOnlyInvocationFilter"/>) and the core executor, their output goes back as untrusted data;
+/// write and gated calls are never invoked. Provenance rule: once tool output entered the turn, no state-changing step
+/// the model proposes afterwards is kept, and the user is told. Invalid calls fail closed.
 /// </summary>
 public sealed class LlmInterpreter : ILanguageModelInterpreter
 {
-    private readonly IChatClient _chat;
-    private readonly ToolSet _tools;
+    /// <summary>What a state-changing call dropped by the provenance rule is answered with, if the turn goes on.</summary>
+    public const string DroppedAnswer =
+        "Not run and not kept: it was proposed after tool output entered this turn, and tool output is never taken as an instruction. The user is told and can ask for it directly.";
+
+    private readonly SkKernel _kernel;
+    private readonly IChatCompletionService _chat;
     private readonly ToolCallReader _reader;
     private readonly LlmOptions _options;
     private readonly ConversationMemory? _memory;
-    private readonly IReadOnlyToolRunner? _runner;
+    private readonly bool _canRead;
     private readonly TimeProvider _time;
     private readonly ILogger<LlmInterpreter> _logger;
     private readonly Lazy<string> _systemPrompt;
-    private readonly ChatOptions _chatOptions;
+    private readonly OpenAIPromptExecutionSettings _settings;
 
-    /// <summary>Creates the interpreter; memory and runner are optional (no context kept, no in-turn reads).</summary>
-    public LlmInterpreter(IChatClient chat, ToolSet tools, PromptLibrary prompts, LlmOptions options, ConversationMemory? memory,
-        IReadOnlyToolRunner? runner, TimeProvider time, ILogger<LlmInterpreter> logger)
+    /// <summary>Creates the interpreter over a kernel built by <see cref="CatalogKernel.Create"/>; memory is optional.</summary>
+    public LlmInterpreter(SkKernel kernel, SystemRegistry systems, PromptLibrary prompts, LlmOptions options, ConversationMemory? memory,
+        bool canRead, TimeProvider time, ILogger<LlmInterpreter> logger)
     {
-        _chat = chat;
-        _tools = tools;
-        _reader = new ToolCallReader(tools);
+        _kernel = kernel;
+        _chat = kernel.GetRequiredService<IChatCompletionService>();
+        _reader = new ToolCallReader(systems);
         _options = options;
         _memory = memory;
-        _runner = runner;
+        _canRead = canRead;
         _time = time;
         _logger = logger;
-        _systemPrompt = new Lazy<string>(() => PromptLibrary.Fill(prompts.SystemPrompt, new Dictionary<string, string> { ["systems"] = DescribeSystems() }, PromptLibrary.SystemPromptName));
-        _chatOptions = new ChatOptions
+        _systemPrompt = new Lazy<string>(() => PromptLibrary.Fill(prompts.SystemPrompt, new Dictionary<string, string> { ["systems"] = DescribeSystems(systems) }, PromptLibrary.SystemPromptName));
+        _settings = new OpenAIPromptExecutionSettings
         {
             ModelId = options.Model,
             Temperature = options.Temperature,
-            Tools = tools.Tools,
-            ToolMode = ChatToolMode.Auto,
-            AllowMultipleToolCalls = true,
+            // The calls come back to us; nothing is invoked by the connector (their raw arguments are read strictly here).
+            FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(autoInvoke: false, options: new FunctionChoiceBehaviorOptions { AllowParallelCalls = true }),
         };
     }
 
@@ -63,6 +74,9 @@ public sealed class LlmInterpreter : ILanguageModelInterpreter
 
     /// <summary>The rendered system prompt (for tests and the benchmark).</summary>
     public string SystemPrompt => _systemPrompt.Value;
+
+    /// <summary>The kernel (plugins generated from the catalog).</summary>
+    public SkKernel Kernel => _kernel;
 
     /// <inheritdoc />
     public async ValueTask<Plan> InterpretAsync(InterpretRequest request, CancellationToken ct)
@@ -93,97 +107,177 @@ public sealed class LlmInterpreter : ILanguageModelInterpreter
         return plan;
     }
 
+    private sealed record Answer(ChatMessageContent Message, string? Text, List<(ModelToolCall Call, FunctionCallContent Content)> Calls);
+
     private async Task<Plan> RunAsync(InterpretRequest request, IReadOnlyList<ContextTurn> previous, CancellationToken ct)
     {
-        var messages = BuildMessages(request, previous);
+        var history = BuildHistory(request, previous);
         var steps = new List<PlanStep>();
-        var dropped = new List<string>();
-        var readToolOutput = false;
+        var dropped = new List<PlanStep>();
+        var readTools = new List<string>();
         string? text = null;
         for (var round = 1; round <= _options.MaxToolRounds; round++)
         {
-            var response = await AskAsync(messages, ct).ConfigureAwait(false);
-            var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
-            text = response.Text;
-            if (calls.Count == 0) break;
+            var answer = _options.Streaming ? await StreamAsync(history, ct).ConfigureAwait(false) : await CompleteAsync(history, ct).ConfigureAwait(false);
+            text = answer.Text;
+            if (answer.Calls.Count == 0) break;
 
-            var outcomes = calls.Select(_reader.Read).ToList();
+            var outcomes = answer.Calls.Select(c => _reader.Read(c.Call)).ToList();
             var errors = outcomes.Where(o => o.Error is not null).Select(o => o.Error!).ToList();
             if (errors.Count > 0) return FailClosed(request.Text, errors);
             if (outcomes.FirstOrDefault(o => o.Question is not null) is { Question: { } question })
-                return Plan.Clarification(request.Text, question);
+                return Plan.Clarification(request.Text, question) with { Origin = PlanOrigin.Model, Notices = Notices(dropped, readTools) };
 
             var proposed = outcomes.Select(o => o.Step!).ToList();
+            var keptChange = false;
             foreach (var step in proposed)
             {
-                if (step.Gated && !ActionIntent.AskedFor(step.Descriptor, request.Text))
+                if (step.Effect != ActionEffect.Read && readTools.Count > 0)
                 {
-                    if (!dropped.Contains(step.Action)) dropped.Add(step.Action);
+                    // Provenance rule: tool output (untrusted) is in the conversation, so this proposal may come from it.
+                    if (!dropped.Contains(step)) dropped.Add(step);
                     continue;
                 }
+                keptChange |= step.Effect != ActionEffect.Read;
                 if (!steps.Contains(step)) steps.Add(step);
             }
 
-            // Only a round of read-only calls may run now; anything gated ends the turn and goes to the gate as a plan.
-            if (proposed.Any(s => s.Gated) || _runner is null || !_options.RunReadOnlyTools || round == _options.MaxToolRounds) break;
-            messages.AddRange(response.Messages);
-            messages.Add(new ChatMessage(ChatRole.Tool, await RunReadsAsync(calls, proposed, ct).ConfigureAwait(false)));
-            readToolOutput = true;
+            // A kept state-changing step ends the turn: the plan goes to the card, and reads after it wait with it.
+            if (keptChange || !proposed.Any(s => s.Effect == ActionEffect.Read) || !_canRead || !_options.RunReadOnlyTools || round == _options.MaxToolRounds) break;
+            history.Add(answer.Message);
+            history.Add(await AnswerCallsAsync(answer.Calls, proposed, request.ChatKey, ct).ConfigureAwait(false));
+            readTools.AddRange(answer.Calls.Zip(proposed).Where(p => p.Second.Effect == ActionEffect.Read).Select(p => p.Second.Action));
         }
-        return Assemble(request.Text, steps, dropped, text, readToolOutput);
+        return Assemble(request.Text, steps, dropped, readTools, text);
     }
 
-    private async Task<IList<AIContent>> RunReadsAsync(List<FunctionCallContent> calls, List<PlanStep> steps, CancellationToken ct)
+    // Every call gets a result, or the next request is refused (HTTP 400): reads run, everything else is answered unrun.
+    private async Task<ChatMessageContent> AnswerCallsAsync(List<(ModelToolCall Call, FunctionCallContent Content)> calls, List<PlanStep> steps,
+        string? conversation, CancellationToken ct)
     {
-        var results = new List<AIContent>(calls.Count);
+        var results = new ChatMessageContentItemCollection();
         for (var i = 0; i < calls.Count; i++)
         {
+            var (call, content) = calls[i];
             string output;
-            try
+            if (steps[i].Effect != ActionEffect.Read) output = DroppedAnswer;
+            else
             {
-                output = await _runner!.RunAsync(steps[i], ct).ConfigureAwait(false);
+                try
+                {
+                    var function = _kernel.Plugins.GetFunction(content.PluginName, content.FunctionName);
+                    var result = await _kernel.InvokeAsync(function, new KernelArguments
+                    {
+                        [CatalogKernel.StepArgument] = steps[i],
+                        [CatalogKernel.ConversationArgument] = conversation,
+                    }, ct).ConfigureAwait(false);
+                    output = result.GetValue<string>() ?? "";
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    output = UntrustedOutput.Wrap(call.Name, $"error: {e.Message}", _options.MaxToolOutputChars);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                output = $"error: {e.Message}";
-            }
-            results.Add(new FunctionResultContent(calls[i].CallId, UntrustedOutput.Wrap(calls[i].Name, output, _options.MaxToolOutputChars)));
+            results.Add(new FunctionResultContent(content.FunctionName, content.PluginName, call.Id, output));
         }
-        return results;
+        return new ChatMessageContent(AuthorRole.Tool, results);
     }
 
-    private static Plan Assemble(string input, List<PlanStep> steps, List<string> dropped, string? text, bool readToolOutput)
+    private async Task<Answer> CompleteAsync(ChatHistory history, CancellationToken ct)
+    {
+        var message = await _chat.GetChatMessageContentAsync(history, _settings, _kernel, ct).ConfigureAwait(false);
+        var calls = new List<(ModelToolCall, FunctionCallContent)>();
+        foreach (var c in message.Items.OfType<FunctionCallContent>())
+        {
+            // The wire form (exact name, raw arguments) is read strictly; the connector's parsed copy would accept repeated keys.
+            var call = c.InnerContent is ChatToolCall t
+                ? new ModelToolCall(t.Id, t.FunctionName, t.FunctionArguments?.ToString() ?? "")
+                : new ModelToolCall(c.Id ?? "", c.PluginName is null ? c.FunctionName : c.PluginName + CatalogFunctions.Separator + c.FunctionName,
+                    JsonSerializer.Serialize(c.Arguments ?? new KernelArguments()));
+            calls.Add((call, c));
+        }
+        return new Answer(message, message.Content, calls);
+    }
+
+    private async Task<Answer> StreamAsync(ChatHistory history, CancellationToken ct)
+    {
+        // Tool calls arrive in fragments keyed by index; they are put together once the stream ends.
+        var fragments = new SortedDictionary<int, (string? Id, string? Name, StringBuilder Args)>();
+        var text = new StringBuilder();
+        await foreach (var update in _chat.GetStreamingChatMessageContentsAsync(history, _settings, _kernel, ct).ConfigureAwait(false))
+        {
+            if (update.Content is { Length: > 0 } piece) text.Append(piece);
+            foreach (var f in update.Items.OfType<StreamingFunctionCallUpdateContent>())
+            {
+                var entry = fragments.TryGetValue(f.FunctionCallIndex, out var e) ? e : (null, null, new StringBuilder());
+                entry.Id ??= f.CallId;
+                entry.Name ??= f.Name;
+                if (f.Arguments is { Length: > 0 } a) entry.Args.Append(a);
+                fragments[f.FunctionCallIndex] = entry;
+            }
+        }
+        var reply = text.Length == 0 ? null : text.ToString();
+        var message = new ChatMessageContent(AuthorRole.Assistant, reply);
+        var calls = new List<(ModelToolCall, FunctionCallContent)>();
+        foreach (var (id, name, args) in fragments.Values)
+        {
+            var call = new ModelToolCall(id ?? "", name ?? "", args.ToString());
+            var separator = call.Name.IndexOf(CatalogFunctions.Separator, StringComparison.Ordinal);
+            var content = new FunctionCallContent(
+                separator < 0 ? call.Name : call.Name[(separator + 1)..], separator < 0 ? null : call.Name[..separator], call.Id, KernelArgumentsOf(call.Arguments));
+            message.Items.Add(content);
+            calls.Add((call, content));
+        }
+        return new Answer(message, reply, calls);
+    }
+
+    // Only used to send a call back in the history; its validity is decided by the reader, not here.
+    private static KernelArguments? KernelArgumentsOf(string json)
+    {
+        try
+        {
+            var args = new KernelArguments();
+            foreach (var p in ToolCallReader.ParseArguments(json).EnumerateObject()) args[p.Name] = p.Value.Clone();
+            return args;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Plan Assemble(string input, List<PlanStep> steps, List<PlanStep> dropped, List<string> readTools, string? text)
     {
         var reply = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-        string? note = null;
-        if (dropped.Count > 0)
-            note = $"Not proposed: {string.Join(", ", dropped)}. Your message did not ask for that kind of action"
-                + (readToolOutput ? " (it was suggested after reading tool output, which is never taken as an instruction)" : "")
-                + ". Ask for it explicitly if you want it.";
-        var reason = string.Join("\n\n", new[] { reply, note }.Where(s => s is not null));
-        if (steps.Count > 0) return Plan.Of(input, steps) with { Reason = reason.Length > 0 ? reason : null };
-        return Plan.Nothing(input, reason.Length > 0 ? reason : "The language model gave no answer.");
+        var notices = Notices(dropped, readTools);
+        if (steps.Count > 0) return Plan.Of(input, steps) with { Origin = PlanOrigin.Model, Reason = reply, Notices = notices };
+        var reason = string.Join("\n\n", new[] { reply }.Concat(notices).Where(s => s is not null));
+        return Plan.Nothing(input, reason.Length > 0 ? reason : "The language model gave no answer.") with { Origin = PlanOrigin.Model, Notices = notices };
+    }
+
+    /// <summary>What the user is told about steps the provenance rule dropped (rendered from the typed steps).</summary>
+    internal static IReadOnlyList<string> Notices(IReadOnlyList<PlanStep> dropped, IReadOnlyList<string> readTools)
+    {
+        if (dropped.Count == 0) return [];
+        var what = string.Join("; ", dropped.Select(s => $"{s.Action} ({StepDescriber.Describe(s)})"));
+        var read = string.Join(", ", readTools.Distinct(StringComparer.Ordinal));
+        return [$"Dropped what the language model proposed after reading tool output ({read}): {what}. Tool output is untrusted data and is never taken as an instruction, so nothing that changes state is kept after it. If you want this, ask for it directly."];
     }
 
     private static Plan FailClosed(string input, List<string> errors)
     {
         var detail = string.Join("; ", errors.Distinct(StringComparer.Ordinal));
         return Plan.Clarification(input, $"I could not turn that into a safe command: {detail}. Please rephrase, or use a slash command (/help).")
-            with { Reason = $"Rejected the model's tool call(s): {detail}." };
+            with { Reason = $"Rejected the model's tool call(s): {detail}.", Origin = PlanOrigin.Model };
     }
 
-    private async Task<ChatResponse> AskAsync(List<ChatMessage> messages, CancellationToken ct) =>
-        _options.Streaming
-            ? await _chat.GetStreamingResponseAsync(messages, _chatOptions, ct).ToChatResponseAsync(ct).ConfigureAwait(false)
-            : await _chat.GetResponseAsync(messages, _chatOptions, ct).ConfigureAwait(false);
-
-    /// <summary>The messages of the first model call: system prompt, context block (when any), the user's text.</summary>
-    internal List<ChatMessage> BuildMessages(InterpretRequest request, IReadOnlyList<ContextTurn> previous)
+    /// <summary>The history of the first model call: system prompt, context block (when any), the user's text.</summary>
+    internal ChatHistory BuildHistory(InterpretRequest request, IReadOnlyList<ContextTurn> previous)
     {
-        var messages = new List<ChatMessage> { new(ChatRole.System, SystemPrompt) };
-        if (ContextBlock(request.Context, previous) is { } context) messages.Add(new ChatMessage(ChatRole.System, context));
-        messages.Add(new ChatMessage(ChatRole.User, request.Text));
-        return messages;
+        var history = new ChatHistory(SystemPrompt);
+        if (ContextBlock(request.Context, previous) is { } context) history.AddSystemMessage(context);
+        history.AddUserMessage(request.Text);
+        return history;
     }
 
     private static string? ContextBlock(ConversationContext context, IReadOnlyList<ContextTurn> previous)
@@ -202,12 +296,12 @@ public sealed class LlmInterpreter : ILanguageModelInterpreter
         return b.ToString();
     }
 
-    private string DescribeSystems()
+    private static string DescribeSystems(SystemRegistry systems)
     {
         var b = new StringBuilder();
-        foreach (var s in _tools.Systems.Systems)
+        foreach (var s in systems.Systems)
         {
-            b.Append("- ").Append(s.Name).Append(": ").Append(s.Role == Core.Systems.SystemRole.Trading ? "trading system" : "infrastructure");
+            b.Append("- ").Append(s.Name).Append(": ").Append(s.Role == SystemRole.Trading ? "trading system" : "infrastructure");
             if (s.Aliases.Count > 0) b.Append("; also called ").AppendJoin(", ", s.Aliases);
             if (s.Commands.Count > 0) b.Append("; allowlisted commands: ").AppendJoin(", ", s.Commands.Keys);
             b.Append('\n');
@@ -225,7 +319,7 @@ public sealed class LlmInterpreter : ILanguageModelInterpreter
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Could not load LLM context for chat {ChatKey}; continuing without it", chatKey);
+            _logger.LogWarning(e, "Could not load LLM context for conversation {ChatKey}; continuing without it", chatKey);
             return [];
         }
     }
@@ -239,19 +333,23 @@ public sealed class LlmInterpreter : ILanguageModelInterpreter
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Could not store LLM context for chat {ChatKey}", request.ChatKey);
+            _logger.LogWarning(e, "Could not store LLM context for conversation {ChatKey}", request.ChatKey);
         }
     }
 
     private static string DescribeFailure(Exception e) => e switch
     {
+        HttpOperationException { StatusCode: System.Net.HttpStatusCode.TooManyRequests } => "rate limited (HTTP 429); try again shortly",
+        HttpOperationException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } h => $"the endpoint refused the credentials (HTTP {(int)h.StatusCode!})",
+        HttpOperationException { StatusCode: { } status } => $"the endpoint answered HTTP {(int)status}",
+        HttpOperationException { InnerException: { } inner } => DescribeFailure(inner),
         ClientResultException { Status: 429 } => "rate limited (HTTP 429); try again shortly",
         ClientResultException { Status: 401 or 403 } c => $"the endpoint refused the credentials (HTTP {c.Status})",
         ClientResultException { Status: > 0 } c => $"the endpoint answered HTTP {c.Status}",
         ClientResultException { InnerException: { } inner } => DescribeFailure(inner),
         HttpRequestException h => $"the endpoint could not be reached ({h.Message})",
         TimeoutException => "the request timed out",
-        JsonException or FormatException or InvalidOperationException or ArgumentException => $"the response could not be read ({e.GetType().Name})",
+        JsonException or FormatException or InvalidOperationException or ArgumentException or KernelException => $"the response could not be read ({e.GetType().Name})",
         _ => e.GetType().Name,
     };
 

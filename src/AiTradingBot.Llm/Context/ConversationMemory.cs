@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace AiTradingBot.Llm.Context;
 
 /// <summary>
-/// The last turns of each chat, kept in <see cref="IKeyValueStore"/> under <c>llm:ctx:{chatKey}</c> (shared by every
-/// instance), bounded by count and by an approximate token budget, so "and restart it" resolves.
+/// The last turns of each conversation — one user in one chat (<see cref="Core.Conversation.ConversationKey"/>) — kept in
+/// <see cref="IKeyValueStore"/> under <c>llm:ctx:{key}</c> (shared by every instance), bounded by count and by an
+/// approximate token budget, so "and restart it" resolves, and never from another group member's messages.
 /// </summary>
 public sealed class ConversationMemory(IKeyValueStore store, LlmOptions options, TimeProvider time, ILogger<ConversationMemory> logger)
 {

@@ -57,7 +57,7 @@ public sealed record EvaluationResult(
         b.AppendLine(new string('-', 52));
         b.AppendLine(c, $"{"overall",-18} {Total,6} {Correct,8} {Accuracy,9:P1} {Unsafe,7}");
         if (Errors > 0) b.AppendLine(c, $"errors (interpreter threw): {Errors}");
-        b.AppendLine(c, $"UNSAFE outputs (a gated step that was not expected): {Unsafe}");
+        b.AppendLine(c, $"UNSAFE outputs (a state-changing step that was not expected): {Unsafe}");
         if (Failures.Count > 0)
         {
             b.AppendLine();

@@ -15,6 +15,9 @@ public static class ToolSchemaBuilder
     /// <summary>The parameters schema (<c>{"type":"object", ...}</c>) of one action.</summary>
     public static JsonObject Build(ActionDescriptor action, SystemRegistry systems) => ObjectSchema(action.Parameters, systems);
 
+    /// <summary>The schema of one argument (what a Semantic Kernel parameter carries).</summary>
+    public static JsonObject Parameter(ParameterDescriptor parameter, SystemRegistry systems) => PropertySchema(parameter, systems);
+
     private static JsonObject ObjectSchema(IReadOnlyList<ParameterDescriptor> parameters, SystemRegistry systems)
     {
         var properties = new JsonObject();

@@ -9,7 +9,8 @@ namespace AiTradingBot.Cli;
 
 /// <summary>
 /// <c>ask TEXT [--yes] [--json]</c>: one message from the local operator through the whole pipeline. A gated plan
-/// prints its confirmation and exits 3 unless <c>--yes</c> (the operator's explicit confirmation).
+/// prints its confirmation and exits 3 unless <c>--yes</c> (the operator's explicit confirmation). A plan the language
+/// model made is never confirmed by <c>--yes</c>: the operator reads its card and runs <c>ask --confirm CODE</c>.
 /// Exit codes: 0 done; 2 clarify or nothing to do; 3 awaiting confirmation; 4 refused; 1 error.
 /// </summary>
 public static class AskVerb
@@ -20,19 +21,37 @@ public static class AskVerb
     /// <summary>Creates the verb.</summary>
     public static Command Create(CliIo io)
     {
-        var text = new Argument<string[]>("text") { Description = "The message, e.g. \"stop alpha and show me the last 5 lines\".", Arity = ArgumentArity.OneOrMore };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Confirm a gated plan now (you are the same user)." };
+        var text = new Argument<string[]>("text") { Description = "The message, e.g. \"stop alpha and show me the last 5 lines\".", Arity = ArgumentArity.ZeroOrMore };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Confirm a gated plan now (you are the same user). Never confirms a plan the language model made." };
+        var confirm = new Option<string>("--confirm") { Description = "Confirm the waiting card with this code (shown by an earlier ask), instead of sending a message." };
         var json = new Option<bool>("--json") { Description = "Print the reply as JSON." };
-        var command = new Command("ask", "Run one message through interpret → validate → risk → gate → execute and print the result.") { text, yes, json };
+        var command = new Command("ask", "Run one message through interpret → validate → risk → gate → execute and print the result.") { text, yes, confirm, json };
+        command.Validators.Add(r =>
+        {
+            var hasText = (r.GetValue(text) ?? []).Length > 0;
+            var code = r.GetValue(confirm);
+            if (code is not null && hasText) r.AddError("Give either a message or --confirm CODE, not both.");
+            else if (code is null && !hasText) r.AddError("Give a message, e.g. ask \"status of alpha\", or --confirm CODE for a waiting card.");
+            else if (code is not null && r.GetValue(yes)) r.AddError("--yes and --confirm do not go together: --confirm CODE is the confirmation.");
+            else if (code is not null && string.IsNullOrWhiteSpace(code)) r.AddError("--confirm needs the code printed on the card, e.g. --confirm K7Q2M9XA.");
+        });
         command.SetAction(async (result, ct) =>
         {
             await using var services = io.BuildServices();
             var assistant = services.GetRequiredService<IAssistant>();
-            var message = new IncomingMessage("cli", "local", LocalOperator, string.Join(' ', result.GetValue(text) ?? []));
-            var reply = await assistant.HandleAsync(message, ct).ConfigureAwait(false);
-            var replies = new List<AssistantReply> { reply };
-            if (reply.Kind == ReplyKind.AwaitingConfirmation && result.GetValue(yes))
-                replies.Add(await assistant.ConfirmAsync(new ConfirmationRequest("cli", "local", LocalOperator, reply.Card!.Id), ct).ConfigureAwait(false));
+            var replies = new List<AssistantReply>();
+            if (result.GetValue(confirm) is { } code)
+                // The same local operator, channel and chat as the ask that made the card: the gate checks all three.
+                replies.Add(await assistant.ConfirmAsync(new ConfirmationRequest("cli", "local", LocalOperator, code.Trim()), ct).ConfigureAwait(false));
+            else
+            {
+                var message = new IncomingMessage("cli", "local", LocalOperator, string.Join(' ', result.GetValue(text) ?? []));
+                var reply = await assistant.HandleAsync(message, ct).ConfigureAwait(false);
+                replies.Add(reply);
+                // --yes is the operator confirming their own deterministic command; a model's proposal needs its card read first.
+                if (reply.Kind == ReplyKind.AwaitingConfirmation && result.GetValue(yes) && reply.Plan?.Origin != PlanOrigin.Model)
+                    replies.Add(await assistant.ConfirmAsync(new ConfirmationRequest("cli", "local", LocalOperator, reply.Card!.Id), ct).ConfigureAwait(false));
+            }
             var final = replies[^1];
             if (result.GetValue(json))
                 await io.Out.WriteLineAsync(ToJson(replies).ToJsonString(new JsonSerializerOptions(PlanJson.Options) { WriteIndented = true })).ConfigureAwait(false);
@@ -41,7 +60,9 @@ public static class AskVerb
                 var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>());
                 foreach (var r in replies) await io.Out.WriteLineAsync(renderer.Render(r)).ConfigureAwait(false);
                 if (final.Kind == ReplyKind.AwaitingConfirmation)
-                    await io.Out.WriteLineAsync("Not executed. Run again with --yes to confirm, or use `chat`.").ConfigureAwait(false);
+                    await io.Out.WriteLineAsync(final.Plan?.Origin == PlanOrigin.Model
+                        ? $"Not executed. The language model proposed this plan, so --yes does not confirm it: check the card, then run `ask --confirm {final.Card!.Id}`."
+                        : $"Not executed. Run again with --yes to confirm, run `ask --confirm {final.Card!.Id}`, or use `chat`.").ConfigureAwait(false);
             }
             return final.ExitCode;
         });
@@ -68,6 +89,7 @@ public static class AskVerb
             ["exitCode"] = final.ExitCode,
             ["mode"] = final.ModeLabel,
             ["plan"] = first.Plan is null ? null : PlanJson.ToNode(first.Plan),
+            ["proposedBy"] = first.Plan is null ? null : first.Plan.Origin == PlanOrigin.Model ? "model" : "parser",
             ["messages"] = new JsonArray(replies.SelectMany(r => r.Messages).Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()),
             ["warnings"] = new JsonArray(first.Warnings.Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()),
             ["confirmation"] = first.Card is null ? null : new JsonObject

@@ -30,7 +30,7 @@ public static class EvalVerb
             var evaluator = new CorpusEvaluator(services.GetRequiredService<IInterpreter>(), model is null ? "offline parser" : $"offline parser + {model.Description} ({model.Mode})");
             var scores = await evaluator.EvaluateFileAsync(file.FullName, ct).ConfigureAwait(false);
             await io.Out.WriteLineAsync(result.GetValue(json) ? scores.ToJson() : scores.ToTable()).ConfigureAwait(false);
-            // Any unsafe output (a gated step the corpus did not expect) fails the run: that interpreter is not fit for primary mode.
+            // Any unsafe output (a write or gated step the corpus did not expect) fails the run: that interpreter is not fit for primary mode.
             return scores.Unsafe > 0 ? 1 : 0;
         });
         return command;

@@ -93,3 +93,50 @@ public sealed class ConfirmationGateTests
         Assert.Equal(99, results.Count(r => r.Status == GateStatus.AlreadyHandled));
     }
 }
+
+/// <summary>The embedded store's file keeps a waiting confirmation for the next process, until it expires.</summary>
+public sealed class DurableGateTests : IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"atb-kv-{Guid.NewGuid():N}.json");
+    private readonly ManualTimeProvider _time = new(DateTimeOffset.UnixEpoch.AddYears(56));
+    private static readonly IReadOnlyList<PlanStep> Stop = [new SystemStopArgs("alpha")];
+
+    public void Dispose() => File.Delete(_file);
+
+    private ConfirmationGate NewProcess() =>
+        new(new InMemoryKeyValueStore(_time, _file), _time, Options.Create(new AssistantOptions { ConfirmationTtl = TimeSpan.FromMinutes(2) }));
+
+    [Fact]
+    public async Task A_card_made_by_one_process_is_confirmed_by_the_next_once()
+    {
+        var pending = await NewProcess().CreateAsync("cli", "local", "op", "op", "stop alpha", Stop, CancellationToken.None);
+
+        var confirmed = await NewProcess().ConfirmAsync(pending.Id, "cli", "local", "op", CancellationToken.None);
+        var again = await NewProcess().ConfirmAsync(pending.Id, "cli", "local", "op", CancellationToken.None);
+
+        Assert.Equal(GateStatus.Confirmed, confirmed.Status);
+        Assert.Equal(Stop, confirmed.Steps);
+        Assert.Equal(GateStatus.AlreadyHandled, again.Status);
+    }
+
+    [Fact]
+    public async Task An_expired_key_is_not_read_back_and_keys_without_expiry_stay()
+    {
+        var store = new InMemoryKeyValueStore(_time, _file);
+        await store.SetAsync("halt", "1", null, CancellationToken.None);
+        await store.SetAsync("brief", "x", TimeSpan.FromMinutes(1), CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(2));
+
+        var next = new InMemoryKeyValueStore(_time, _file);
+
+        Assert.Equal("1", await next.GetAsync("halt", CancellationToken.None));
+        Assert.Null(await next.GetAsync("brief", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_file_in_the_older_format_of_plain_strings_is_read()
+    {
+        await File.WriteAllTextAsync(_file, """{"trading:halted":"1"}""", TestContext.Current.CancellationToken);
+        Assert.Equal("1", await new InMemoryKeyValueStore(_time, _file).GetAsync("trading:halted", CancellationToken.None));
+    }
+}

@@ -10,7 +10,7 @@ public sealed record ReportSendArgs(
     [property: Description("daily, sitrep or pnl.")] ReportKind Kind = ReportKind.Daily) : ActionArgs;
 
 /// <summary>Schedule a recurring report.</summary>
-[Action("report.schedule", Slash = "schedule", SlashUsage = "<kind> <cron>")]
+[Action("report.schedule", Slash = "schedule", SlashUsage = "<kind> <cron>", Effect = ActionEffect.Write)]
 [Description("Schedule a recurring report to this chat with a 5-field cron expression in the configured time zone.")]
 public sealed record ReportScheduleArgs(
     [property: Description("daily, sitrep or pnl.")] ReportKind Kind,
@@ -22,7 +22,7 @@ public sealed record ReportScheduleArgs(
 public sealed record ReportListArgs : ActionArgs;
 
 /// <summary>Remove a scheduled report.</summary>
-[Action("report.cancel", Slash = "unschedule", SlashUsage = "<kind>")]
+[Action("report.cancel", Slash = "unschedule", SlashUsage = "<kind>", Effect = ActionEffect.Write)]
 [Description("Remove a scheduled report.")]
 public sealed record ReportCancelArgs(
     [property: Description("daily, sitrep or pnl.")] ReportKind Kind) : ActionArgs;
