@@ -173,7 +173,8 @@ internal sealed class HangfireReportScheduler(
         {
             if (i >= expressions.Count)
             {
-                manager.RemoveIfExists(parts[i]); // a schedule that no longer needs its second half
+                // A schedule that no longer needs its second half (looked up first: removing takes a lock).
+                if (Exists(jobs, parts[i])) manager.RemoveIfExists(parts[i]);
                 continue;
             }
             manager.AddOrUpdate<ReportJob>(parts[i], ReportJobKeys.Queue,
@@ -182,17 +183,16 @@ internal sealed class HangfireReportScheduler(
                 new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
         }
         logger.LogInformation("Scheduled the {Kind} report for chat {ChatId} at \"{Cron}\" ({Zone}, from {Source})", name, chatId, cron, zoneId, source);
-        return Read(jobs, chatId).First(s => s.Schedule.Kind == kind).Schedule;
+        return Read(jobs, chatId, parts).Single().Schedule;
     }
 
     /// <summary>Report schedules in the storage (one per schedule, its parts merged), optionally for one chat.</summary>
-    private List<(ReportSchedule Schedule, string Source)> Read(JobStorage jobs, string? chatId)
+    private List<(ReportSchedule Schedule, string Source)> Read(JobStorage jobs, string? chatId, IEnumerable<string>? ids = null)
     {
         using var connection = jobs.GetConnection();
         // A chat has at most one schedule per kind, named after both: look those up rather than scan every chat's.
-        var dtos = chatId is null
-            ? connection.GetRecurringJobs()
-            : connection.GetRecurringJobs(Enum.GetValues<ReportKind>().SelectMany(k => ReportJobKeys.Parts(ReportJobKeys.Id(k, chatId))));
+        ids ??= chatId is null ? null : Enum.GetValues<ReportKind>().SelectMany(k => ReportJobKeys.Parts(ReportJobKeys.Id(k, chatId)));
+        var dtos = ids is null ? connection.GetRecurringJobs() : connection.GetRecurringJobs(ids);
         var list = new List<(ReportSchedule, string)>();
         foreach (var group in dtos.Where(d => !d.Removed && d.Id.StartsWith(ReportJobKeys.Prefix, StringComparison.Ordinal)).GroupBy(d => ScheduleIdOf(d)))
         {
