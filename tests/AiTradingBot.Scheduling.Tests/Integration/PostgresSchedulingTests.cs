@@ -59,6 +59,20 @@ public sealed class PostgresSchedulingTests
     }
 
     [Fact]
+    public async Task Run_with_the_database_down_fails_at_start_instead_of_running_degraded()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = $"Host=127.0.0.1;Port={port};Username=postgres;Database=none;Timeout=3" };
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => SchedulingTestHost.CreateAsync(settings));
+
+        Assert.IsAssignableFrom<Npgsql.NpgsqlException>(e);
+    }
+
+    [Fact]
     public async Task A_schedule_created_by_one_instance_is_listed_and_cancellable_by_the_other()
     {
         await using var db = await MigratedDatabaseAsync(Ct);
