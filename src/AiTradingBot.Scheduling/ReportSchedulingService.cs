@@ -1,36 +1,40 @@
 using AiTradingBot.Core.Ports;
-using AiTradingBot.Scheduling.Quartz;
+using AiTradingBot.Scheduling.Infrastructure;
 using AiTradingBot.Scheduling.Reports;
+using Hangfire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Scheduling;
 
 /// <summary>
-/// Runs the report scheduler in a long-running host (<c>run</c>): creates it (migrating its PostgreSQL schema when
-/// configured), applies <c>Reports:Schedules</c>, queues reports missed while down (in-memory store; Quartz's misfire
-/// handling does it on PostgreSQL), then starts firing. One-shot verbs never start hosted services, so they only edit
-/// schedules.
+/// Runs the Hangfire server in a long-running host (<c>run</c>): opens the storage (on PostgreSQL, failing fast unless
+/// <c>migrate</c> installed its schema), applies <c>Reports:Schedules</c>, queues reports missed while down (in memory;
+/// Hangfire's misfire handling does it on PostgreSQL), then starts the server. One-shot verbs never start hosted
+/// services, so they only edit schedules. When the live-state store (Redis) is down at start the host still runs and
+/// the scheduler starts as soon as the store answers.
 /// </summary>
 internal sealed class ReportSchedulingService(
-    QuartzSchedulerFactory factory,
-    QuartzReportScheduler reports,
-    ILogger<ReportSchedulingService> logger) : IHostedService
+    IServiceProvider services,
+    SchedulerStorage storage,
+    HangfireReportScheduler reports,
+    IOptions<SchedulingOptions> options,
+    ILogger<ReportSchedulingService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _retry = Task.CompletedTask;
+    private BackgroundJobServer? _server;
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await StartSchedulerAsync(cancellationToken).ConfigureAwait(false);
+            await StartServerAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (LiveStateUnavailableException e)
         {
-            // Chat schedules are kept in the shared live-state store (Redis): without it the host still runs, and the
-            // scheduler starts as soon as the store answers.
             logger.LogError("Report scheduler not started yet: {Error} Retrying every 10 s.", e.Message);
             _retry = RetryStartAsync(_stopping.Token);
         }
@@ -43,7 +47,7 @@ internal sealed class ReportSchedulingService(
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-                await StartSchedulerAsync(ct).ConfigureAwait(false);
+                await StartServerAsync(ct).ConfigureAwait(false);
                 return;
             }
             catch (LiveStateUnavailableException)
@@ -61,14 +65,23 @@ internal sealed class ReportSchedulingService(
         }
     }
 
-    private async Task StartSchedulerAsync(CancellationToken cancellationToken)
+    private async Task StartServerAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await reports.SchedulerAsync(cancellationToken).ConfigureAwait(false);
+        var jobs = await reports.StorageAsync(cancellationToken).ConfigureAwait(false);
         await reports.ApplyConfiguredAsync(cancellationToken).ConfigureAwait(false);
         await reports.QueueMissedAsync(cancellationToken).ConfigureAwait(false);
-        await scheduler.Start(cancellationToken).ConfigureAwait(false);
+        var o = options.Value;
+        var server = new BackgroundJobServerOptions
+        {
+            WorkerCount = o.WorkerCount,
+            Queues = [ReportJobKeys.Queue, "default"],
+            SchedulePollingInterval = o.SchedulePollingInterval,
+            Activator = new ServiceProviderJobActivator(services),
+        };
+        if (!string.Equals(o.InstanceId, "AUTO", StringComparison.OrdinalIgnoreCase)) server.ServerName = o.InstanceId;
+        _server = new BackgroundJobServer(server, jobs);
         var count = (await reports.ListAsync(null, cancellationToken).ConfigureAwait(false)).Count;
-        logger.LogInformation("Report scheduler started: {Store}, instance {Instance}, {Count} schedule(s)", factory.Store.Description, scheduler.SchedulerInstanceId, count);
+        logger.LogInformation("Report scheduler started: {Store}, server {Server}, {Count} schedule(s)", storage.Description, server.ServerName, count);
     }
 
     /// <inheritdoc />
@@ -76,8 +89,16 @@ internal sealed class ReportSchedulingService(
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _retry.ConfigureAwait(false);
-        var scheduler = await factory.GetAsync(cancellationToken).ConfigureAwait(false);
-        // Lets a report being sent finish; a clustered peer picks up the schedules.
-        if (!scheduler.IsShutdown) await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken).ConfigureAwait(false);
+        if (_server is not { } server) return;
+        // Lets a report being sent finish; another instance carries on with the shared schedules.
+        server.SendStop();
+        await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _server?.Dispose();
+        _stopping.Dispose();
     }
 }

@@ -17,8 +17,8 @@ using Npgsql;
 namespace AiTradingBot.Benchmarks;
 
 /// <summary>
-/// Scheduled reports: cron conversion rate; schedule/list cost with the in-memory store and with the clustered
-/// PostgreSQL store; and, with PostgreSQL, how late and how often a batch of reports due in the same minute fires across
+/// Scheduled reports on Hangfire: cron conversion rate; schedule/list cost with Hangfire.InMemory and with the shared
+/// PostgreSQL storage; and, with PostgreSQL, how late and how often a batch of reports due in the same minute fires across
 /// two instances. Args: [schedules=500] [fireJobs=40]; PostgreSQL from ATB_TEST_POSTGRES (a fresh database is made).
 /// </summary>
 public sealed class SchedulingBenchmark : IBenchmark
@@ -38,7 +38,7 @@ public sealed class SchedulingBenchmark : IBenchmark
         string[] crons = ["0 8 * * *", "*/15 * * * 1-5", "0 8 1,15 * 1", "30 9 * * MON-FRI", "5/20 2 * JAN-MAR *"];
         var sw = Stopwatch.StartNew();
         var conversions = 0;
-        while (sw.ElapsedMilliseconds < 1000) foreach (var c in crons) { QuartzCron.Convert(c); conversions++; }
+        while (sw.ElapsedMilliseconds < 1000) foreach (var c in crons) { HangfireCron.Convert(c); conversions++; }
         var conversionsPerSecond = conversions / sw.Elapsed.TotalSeconds;
 
         var memory = await MeasureStoreAsync(new Dictionary<string, string?>(), schedules, ct);
@@ -52,6 +52,7 @@ public sealed class SchedulingBenchmark : IBenchmark
             try
             {
                 var cs = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+                await new AiTradingBot.Scheduling.Migrations.SchedulerSchemaMigrator(cs, TimeProvider.System).MigrateAsync(ct); // as `migrate` does
                 postgres = await MeasureStoreAsync(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = cs, ["Scheduling:InstanceId"] = "bench" }, schedules, ct);
                 firing = await MeasureFiringAsync(cs, fireJobs, ct);
             }
@@ -90,7 +91,7 @@ public sealed class SchedulingBenchmark : IBenchmark
     private static async Task<object> MeasureFiringAsync(string connectionString, int jobs, CancellationToken ct)
     {
         var deliveries = new ConcurrentQueue<(string Instance, DateTimeOffset At, Notification Notification)>();
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connectionString, ["Scheduling:ThreadCount"] = "4" };
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connectionString, ["Scheduling:WorkerCount"] = "4" };
         settings["Scheduling:InstanceId"] = "node-a";
         await using var a = await HostAsync(settings, deliveries, "node-a", start: true, ct);
         settings["Scheduling:InstanceId"] = "node-b";

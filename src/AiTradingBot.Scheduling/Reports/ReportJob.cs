@@ -1,87 +1,94 @@
 using System.Globalization;
 using AiTradingBot.Core.Notifications;
-using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Rendering;
 using AiTradingBot.Core.Reports;
 using AiTradingBot.Scheduling.Cron;
+using Hangfire;
+using Hangfire.Server;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace AiTradingBot.Scheduling.Reports;
 
 /// <summary>
-/// Fires one scheduled report: builds it with <see cref="ReportBuilder"/> and publishes it to the schedule's chat
-/// (every admin for configuration schedules without a chat). A fire more than a minute after its occurrence (a misfire
-/// recovered at start) is marked late; one older than <c>Reports:MaxLateness</c> is skipped and logged. An occurrence
-/// is sent at most once: runs of a job never overlap (cluster-wide on PostgreSQL) and the last sent occurrence is kept
-/// in the job's data.
+/// Runs one scheduled report: finds the occurrence the run stands for, builds the report with
+/// <see cref="ReportBuilder"/> and publishes it to the schedule's chat (every admin for configuration schedules without
+/// a chat). A run more than a minute after its occurrence (missed while no instance ran) is marked late; one older than
+/// <c>Reports:MaxLateness</c> is skipped and logged. Hangfire runs a job at least once, so the occurrence is claimed in
+/// the <see cref="IReportDeliveryLedger"/> first and sent only by the claim that wins: never twice.
 /// </summary>
-[DisallowConcurrentExecution]
-[PersistJobDataAfterExecution]
 internal sealed class ReportJob(
     ReportBuilder builder,
     NotificationHub hub,
-    IKeyValueStore keyValues,
-    QuartzReportScheduler scheduler,
+    IReportDeliveryLedger ledger,
+    HangfireReportScheduler scheduler,
+    TimeProvider time,
     IOptions<ReportsOptions> options,
-    ILogger<ReportJob> logger) : IJob
+    ILogger<ReportJob> logger)
 {
-    /// <summary>A fire this long after its occurrence is reported as late.</summary>
+    /// <summary>A run this long after its occurrence is reported as late.</summary>
     internal static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(1);
 
-    /// <inheritdoc />
-    public async Task Execute(IJobExecutionContext context)
+    /// <summary>
+    /// The job Hangfire runs. Arguments are plain strings (shown on the dashboard, readable by any build): the schedule
+    /// id, kind, chat, the 5-field cron as the user gave it, the zone, who owns it (chat or config) and, for a catch-up
+    /// run queued at start, the occurrence it stands for. The context and token are Hangfire's.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)] // a failed report is not re-sent late
+    [JobDisplayName("{1} report to chat {2} ({3}, {4})")]
+    public async Task RunAsync(string scheduleId, string kind, string chatId, string cron, string timeZone, string source, string? scheduledFor, PerformContext? context, CancellationToken ct)
     {
-        var ct = context.CancellationToken;
-        var data = context.JobDetail.JobDataMap;
-        var kind = ReportJobKeys.ParseKind(data.Text(ReportJobKeys.Kind));
-        var chatId = data.Text(ReportJobKeys.ChatId) ?? ReportJobKeys.Admins;
-        var cron = data.Text(ReportJobKeys.Cron) ?? "";
-        var zone = Core.Trading.PnlPeriods.Zone(data.Text(ReportJobKeys.TimeZone));
+        _ = source;
+        var reportKind = ReportJobKeys.ParseKind(kind);
+        var zone = Core.Trading.PnlPeriods.Zone(timeZone);
         var maxLateness = options.Value.MaxLateness;
-        var fired = context.FireTimeUtc;
+        var now = time.GetUtcNow();
+        // When the recurring job scheduler triggered the run (Relaxed misfire handling: "now" for missed occurrences).
+        var triggered = context?.GetJobParameter<long?>("Time") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : now;
 
-        var scheduled = context.Trigger.JobDataMap.Text(ReportJobKeys.ScheduledFor) is { } catchUp
-            ? DateTimeOffset.Parse(catchUp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
-            : ReportOccurrence.ForFire(QuartzCron.Convert(cron), zone, fired, maxLateness * 2 + TimeSpan.FromDays(1));
+        DateTimeOffset? scheduled;
+        if (scheduledFor is not null)
+            scheduled = DateTimeOffset.Parse(scheduledFor, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        else
+        {
+            // A run enqueued just before the schedule was cancelled (on any instance) is dropped.
+            if (!await scheduler.ExistsAsync(scheduleId, ct).ConfigureAwait(false))
+            {
+                logger.LogInformation("The {Kind} report for chat {ChatId} was cancelled; not sending it", kind, chatId);
+                return;
+            }
+            scheduled = ReportOccurrence.ForFire(HangfireCron.Convert(cron), zone, triggered, maxLateness * 2 + TimeSpan.FromDays(1));
+        }
         if (scheduled is null)
         {
-            logger.LogWarning("Skipped the {Kind} report for chat {ChatId}: no occurrence of \"{Cron}\" within {MaxLateness} before {Fired:O}", ReportJobKeys.Name(kind), chatId, cron, maxLateness, fired);
-            return;
-        }
-        if (data.Text(ReportJobKeys.LastScheduled) is { } last
-            && DateTimeOffset.Parse(last, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) >= scheduled.Value)
-        {
-            logger.LogDebug("The {Kind} report for chat {ChatId} scheduled for {Scheduled:O} was already sent", ReportJobKeys.Name(kind), chatId, scheduled);
+            logger.LogWarning("Skipped the {Kind} report for chat {ChatId}: no occurrence of \"{Cron}\" within {MaxLateness} before {Fired:O}", kind, chatId, cron, maxLateness, triggered);
             return;
         }
         // Recorded first: a skipped or failed occurrence is not retried at the next start.
-        data[ReportJobKeys.LastScheduled] = scheduled.Value.ToString("O", CultureInfo.InvariantCulture);
-        await scheduler.RecordFiredAsync(kind, chatId, scheduled.Value, ct).ConfigureAwait(false);
+        await scheduler.RecordFiredAsync(reportKind, chatId, scheduled.Value, ct).ConfigureAwait(false);
 
-        var lateness = fired - scheduled.Value;
+        var lateness = now - scheduled.Value;
         if (lateness > maxLateness)
         {
             logger.LogWarning("Skipped the {Kind} report for chat {ChatId} scheduled for {Scheduled:O}: {Lateness} late, more than Reports:MaxLateness {MaxLateness}",
-                ReportJobKeys.Name(kind), chatId, scheduled, lateness, maxLateness);
+                kind, chatId, scheduled, lateness, maxLateness);
             return;
         }
-        // Several instances sharing Redis without PostgreSQL each run their own in-memory scheduler: one of them sends.
-        if (!await keyValues.SetIfNotExistsAsync($"report-sent:{chatId}:{ReportJobKeys.Name(kind)}:{scheduled.Value.UtcTicks}", context.Scheduler.SchedulerInstanceId, maxLateness + TimeSpan.FromDays(1), ct).ConfigureAwait(false))
+        var claimant = context?.ServerId ?? Environment.MachineName;
+        if (!await ledger.TryClaimAsync(scheduleId, scheduled.Value, claimant, ct).ConfigureAwait(false))
         {
-            logger.LogDebug("The {Kind} report for chat {ChatId} scheduled for {Scheduled:O} was sent by another instance", ReportJobKeys.Name(kind), chatId, scheduled);
+            logger.LogInformation("The {Kind} report for chat {ChatId} scheduled for {Scheduled:O} was already sent (a re-run or another instance); not sending it again", kind, chatId, scheduled);
             return;
         }
 
-        var report = await builder.BuildAsync(kind, ct).ConfigureAwait(false);
+        var report = await builder.BuildAsync(reportKind, ct).ConfigureAwait(false);
         var (text, html) = (report.Text, report.Html);
         if (lateness >= LateAfter)
         {
-            var note = LateNote(scheduled.Value, fired, zone);
+            var note = LateNote(scheduled.Value, now, zone);
             text = $"{note}\n{text}";
             html = $"<i>{HtmlMarkup.Instance.Escape(note)}</i>\n{html}";
-            logger.LogInformation("Sending the {Kind} report for chat {ChatId} late: scheduled for {Scheduled:O}, firing {Fired:O}", ReportJobKeys.Name(kind), chatId, scheduled, fired);
+            logger.LogInformation("Sending the {Kind} report for chat {ChatId} late: scheduled for {Scheduled:O}, running {Now:O}", kind, chatId, scheduled, now);
         }
         await hub.PublishAsync(new Notification(NotificationKind.Report, text, html, chatId == ReportJobKeys.Admins ? null : chatId), ct).ConfigureAwait(false);
     }

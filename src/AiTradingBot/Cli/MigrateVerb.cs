@@ -22,13 +22,18 @@ public static class MigrateVerb
             await io.Out.WriteLineAsync(result.Applied.Count == 0
                 ? $"{result.Target}: up to date at version {result.CurrentVersion}."
                 : $"{result.Target}: applied {string.Join(", ", result.Applied)}; now at version {result.CurrentVersion}.").ConfigureAwait(false);
-            // The clustered scheduler's own tables (schema quartz), only when PostgreSQL is configured.
-            if (services.GetService<AiTradingBot.Scheduling.Migrations.QuartzSchemaMigrator>() is { } quartz)
+            // The scheduler's schemas (Hangfire's storage and ours), only when PostgreSQL is configured: over
+            // ConnectionStrings:PostgresDirect when set, since the installer holds a session lock PgBouncer cannot keep.
+            if (services.GetService<AiTradingBot.Scheduling.Migrations.SchedulerSchemaMigrator>() is { } scheduler)
             {
-                var q = await quartz.MigrateAsync(ct).ConfigureAwait(false);
-                await io.Out.WriteLineAsync(q.Applied.Count == 0
-                    ? $"Scheduler (schema quartz): up to date at version {q.CurrentVersion}."
-                    : $"Scheduler (schema quartz): applied {string.Join(", ", q.Applied)}; now at version {q.CurrentVersion}.").ConfigureAwait(false);
+                var q = await scheduler.MigrateAsync(ct).ConfigureAwait(false);
+                var hangfire = q.HangfireVersionBefore == q.HangfireVersion
+                    ? $"hangfire up to date at version {q.HangfireVersion}"
+                    : $"hangfire installed to version {q.HangfireVersion} (was {q.HangfireVersionBefore})";
+                var own = q.Applied.Count == 0
+                    ? $"scheduling up to date at version {q.CurrentVersion}"
+                    : $"scheduling applied {string.Join(", ", q.Applied)}; now at version {q.CurrentVersion}";
+                await io.Out.WriteLineAsync($"Scheduler (schemas hangfire, scheduling): {hangfire}; {own}.").ConfigureAwait(false);
             }
             return 0;
         });

@@ -1,4 +1,5 @@
 using AiTradingBot.Core.Ports;
+using AiTradingBot.Scheduling;
 using AiTradingBot.Telegram;
 
 
@@ -23,6 +24,7 @@ public static class ServiceHost
         app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
             Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
         app.MapAiTradingBotTelegram();
+        app.UseAiTradingBotSchedulingDashboard();
         return app;
     }
 }

@@ -1,46 +1,43 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using AiTradingBot.Core.Plans;
 using AiTradingBot.Scheduling.Migrations;
-using AiTradingBot.Scheduling.Quartz;
-using Microsoft.Extensions.DependencyInjection;
 using AiTradingBot.Scheduling.Tests.Support;
 using Xunit;
+using static AiTradingBot.Scheduling.Tests.Support.PostgresScheduling;
 
 namespace AiTradingBot.Scheduling.Tests.Integration;
 
-/// <summary>The clustered Quartz store on real PostgreSQL (ATB_TEST_POSTGRES), a fresh database per test.</summary>
+/// <summary>Hangfire's PostgreSQL storage on real PostgreSQL (ATB_TEST_POSTGRES), a fresh database per test.</summary>
 public sealed class PostgresSchedulingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Dictionary<string, string?> Settings(PostgresDatabase db, string instance) => new()
-    {
-        ["ConnectionStrings:Postgres"] = db.ConnectionString,
-        ["Scheduling:InstanceId"] = instance,
-        ["Scheduling:ClusterCheckinInterval"] = "00:00:02",
-    };
-
     [Fact]
-    public async Task Migrations_run_twice_and_concurrently_apply_each_version_once()
+    public async Task Migrate_run_twice_and_concurrently_installs_Hangfire_and_our_table_once()
     {
         await using var db = await PostgresDatabase.CreateAsync();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => new QuartzSchemaMigrator(db.ConnectionString, TimeProvider.System).MigrateAsync(Ct))));
-        var again = await new QuartzSchemaMigrator(db.ConnectionString, TimeProvider.System).MigrateAsync(Ct);
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => new SchedulerSchemaMigrator(db.ConnectionString, TimeProvider.System).MigrateAsync(Ct))));
+        var again = await new SchedulerSchemaMigrator(db.ConnectionString, TimeProvider.System).MigrateAsync(Ct);
 
-        Assert.Single(results, r => r.Applied.SequenceEqual([1]));
-        Assert.Equal(3, results.Count(r => r.Applied.Count == 0 && r.CurrentVersion == 1));
-        Assert.Empty(again.Applied);
-        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM quartz.schema_migrations"));
-        Assert.Equal(11L, await db.ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'quartz' AND table_name LIKE 'qrtz\\_%'"));
+        var latest = SchedulerSchemaMigrator.HangfireSchemaVersion;
+        Assert.True(latest >= 23, $"Hangfire.PostgreSql schema version {latest}");
+        Assert.Single(results, r => r.Applied.SequenceEqual([1]) && r.HangfireVersionBefore == 0 && r.HangfireVersion == latest);
+        Assert.Equal(3, results.Count(r => r.Applied.Count == 0 && r.CurrentVersion == 1 && r.HangfireVersionBefore == latest));
+        Assert.Equal((latest, latest, 0, 1), (again.HangfireVersionBefore, again.HangfireVersion, again.Applied.Count, again.CurrentVersion));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM scheduling.schema_migrations"));
+        Assert.Equal((long)latest, await db.ScalarAsync<long>("SELECT max(version)::bigint FROM hangfire.schema"));
+        foreach (var table in new[] { "job", "state", "jobqueue", "hash", "set", "lock", "server", "counter" })
+            Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hangfire' AND table_name = @t", ("t", table)));
+        await new SchedulerSchemaMigrator(db.ConnectionString, TimeProvider.System).VerifyAsync(Ct);
     }
 
     [Fact]
     public async Task An_applied_migration_that_changed_is_refused()
     {
-        await using var db = await PostgresDatabase.CreateAsync();
-        await new QuartzSchemaMigrator(db.ConnectionString, TimeProvider.System).MigrateAsync(Ct);
-        var edited = new QuartzSchemaMigrator(db.ConnectionString, TimeProvider.System, null, [new QuartzMigration(1, "quartz job store", "SELECT 1;")]);
+        await using var db = await MigratedDatabaseAsync(Ct);
+        var edited = new SchedulerSchemaMigrator(db.ConnectionString, TimeProvider.System, null, [new SchedulerMigration(1, "report deliveries", "SELECT 1;")]);
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => edited.MigrateAsync(Ct));
 
@@ -48,18 +45,46 @@ public sealed class PostgresSchedulingTests
     }
 
     [Fact]
-    public async Task A_schedule_created_in_one_instance_is_listed_and_cancellable_by_the_other()
+    public async Task Run_without_migrate_fails_fast_with_a_message_saying_what_to_do()
     {
         await using var db = await PostgresDatabase.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => SchedulingTestHost.CreateAsync(Settings(db, "node-a")));
+
+        Assert.Contains("are not installed", e.Message);
+        Assert.Contains("aitradingbot migrate", e.Message);
+        Assert.Contains("not through PgBouncer", e.Message);
+        Assert.DoesNotContain(db.ConnectionString, e.Message);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM information_schema.schemata WHERE schema_name IN ('hangfire', 'scheduling')"));
+    }
+
+    [Fact]
+    public async Task Run_with_the_database_down_fails_at_start_instead_of_running_degraded()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = $"Host=127.0.0.1;Port={port};Username=postgres;Database=none;Timeout=3" };
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => SchedulingTestHost.CreateAsync(settings));
+
+        Assert.IsAssignableFrom<Npgsql.NpgsqlException>(e);
+    }
+
+    [Fact]
+    public async Task A_schedule_created_by_one_instance_is_listed_and_cancellable_by_the_other()
+    {
+        await using var db = await MigratedDatabaseAsync(Ct);
         await using var a = await SchedulingTestHost.CreateAsync(Settings(db, "node-a"));
         await using var b = await SchedulingTestHost.CreateAsync(Settings(db, "node-b"));
 
         var created = await a.Scheduler.ScheduleAsync(ReportKind.Daily, "0 8 * * 1-5", "-100123", Ct);
-        Assert.Equal(["node-a", "node-b"], [await InstanceIdAsync(a), await InstanceIdAsync(b)]);
 
         var listed = Assert.Single(await b.Scheduler.ListAsync("-100123", Ct));
         Assert.Equal(created, listed);
         Assert.NotNull(listed.NextFire);
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM hangfire.hash WHERE key = 'recurring-job:report:-100123:daily' AND field = 'TimeZoneId' AND value = 'UTC'"));
         Assert.True(await b.Scheduler.CancelAsync(ReportKind.Daily, "-100123", Ct));
         Assert.Empty(await a.Scheduler.ListAsync(null, Ct));
     }
@@ -67,70 +92,40 @@ public sealed class PostgresSchedulingTests
     [Fact]
     public async Task Configuration_schedules_are_applied_by_running_hosts_unchanged_ones_left_alone_and_one_shot_verbs_touch_none()
     {
-        await using var db = await PostgresDatabase.CreateAsync();
+        await using var db = await MigratedDatabaseAsync(Ct);
         var configured = Settings(db, "node-a");
         configured["Reports:Schedules:0:Kind"] = "daily";
         configured["Reports:Schedules:0:Cron"] = "0 8 * * *";
-        const string startTime = "SELECT start_time FROM quartz.qrtz_triggers WHERE job_name = 'daily:admins'";
+        const string createdAt = "SELECT value FROM hangfire.hash WHERE key = 'recurring-job:report:admins:daily' AND field = 'CreatedAt'";
 
         await using (var first = await SchedulingTestHost.CreateAsync(configured))
             Assert.Equal(("admins", ReportKind.Daily, "0 8 * * *"), Assert.Single(await first.Scheduler.ListAsync(null, Ct)) is var s ? (s.ChatId, s.Kind, s.Cron) : default);
-        var created = await db.ScalarAsync<long>(startTime);
+        var created = await db.ScalarAsync<string>(createdAt);
+        await db.ExecuteAsync("UPDATE hangfire.hash SET value = 'marker' WHERE key = 'recurring-job:report:admins:daily' AND field = 'Queue'");
 
         await using (var ask = await SchedulingTestHost.CreateAsync(Settings(db, "node-ask"), start: false))
             Assert.Single(await ask.Scheduler.ListAsync(null, Ct)); // no Reports:Schedules here, and nothing removed
         await using (var second = await SchedulingTestHost.CreateAsync(configured))
             Assert.Single(await second.Scheduler.ListAsync(null, Ct));
 
-        // Untouched by the second start: a trigger replaced at start would lose a misfire pending since the last run.
-        Assert.Equal(created, await db.ScalarAsync<long>(startTime));
-    }
+        // Untouched by the second start: a job rewritten at start would lose a misfire pending since the last run.
+        Assert.Equal(created, await db.ScalarAsync<string>(createdAt));
+        Assert.Equal("marker", await db.ScalarAsync<string>("SELECT value FROM hangfire.hash WHERE key = 'recurring-job:report:admins:daily' AND field = 'Queue'"));
 
-    private static async Task<string> InstanceIdAsync(SchedulingTestHost host) =>
-        (await host.Services.GetRequiredService<QuartzSchedulerFactory>().GetAsync(Ct)).SchedulerInstanceId;
-
-    [Fact]
-    public async Task Two_instances_sharing_the_store_fire_a_minutely_report_exactly_once_per_minute_over_three_minutes()
-    {
-        await using var db = await PostgresDatabase.CreateAsync();
-        var deliveries = new ConcurrentQueue<RecordingChannel.Delivery>();
-        var logs = new LogCapture();
-        await using var a = await SchedulingTestHost.CreateAsync(Settings(db, "node-a"), channel: new RecordingChannel("node-a", deliveries), logs: logs);
-        await using var b = await SchedulingTestHost.CreateAsync(Settings(db, "node-b"), channel: new RecordingChannel("node-b", deliveries), logs: logs);
-        // Not across a minute boundary: the first expected minute is the one after the schedule exists.
-        if (DateTimeOffset.UtcNow.Second >= 55) await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second), Ct);
-        await a.Scheduler.ScheduleAsync(ReportKind.Sitrep, "* * * * *", "42", Ct);
-        var start = DateTimeOffset.UtcNow;
-        var firstMinute = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, TimeSpan.Zero).AddMinutes(1);
-        var minutes = Enumerable.Range(0, 3).Select(i => firstMinute.AddMinutes(i)).ToList();
-
-        // Until 10 s after the third minute: late duplicates would show up by then.
-        await Task.Delay(minutes[^1].AddSeconds(10) - DateTimeOffset.UtcNow, Ct);
-
-        var fired = deliveries.ToList();
-        Assert.Equal(["node-a", "node-b"], [await InstanceIdAsync(a), await InstanceIdAsync(b)]);
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", fired.Select(d => $"{d.At:HH:mm:ss.fff} {d.Instance}")));
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", logs.Lines.Where(l => !l.Contains("Microsoft.Hosting"))));
-        Assert.Equal(3, fired.Count);
-        for (var i = 0; i < 3; i++)
-        {
-            // Each on its minute (within a few seconds), by whichever instance acquired the trigger.
-            Assert.InRange(fired[i].At, minutes[i], minutes[i].AddSeconds(5));
-            Assert.Equal("42", fired[i].Notification.ChatId);
-            Assert.StartsWith("SITREP REPORT", fired[i].Notification.Text);
-        }
+        configured.Remove("Reports:Schedules:0:Kind");
+        configured.Remove("Reports:Schedules:0:Cron");
+        await using (var third = await SchedulingTestHost.CreateAsync(configured))
+            Assert.Empty(await third.Scheduler.ListAsync(null, Ct));
     }
 
     [Fact]
     public async Task A_report_due_while_every_instance_was_down_is_sent_once_on_start_marked_late()
     {
-        await using var db = await PostgresDatabase.CreateAsync();
-        var due = DateTimeOffset.UtcNow.AddHours(-2);
-        due = new DateTimeOffset(due.Year, due.Month, due.Day, due.Hour, due.Minute, 0, TimeSpan.Zero);
+        await using var db = await MigratedDatabaseAsync(Ct);
+        var due = Minute(DateTimeOffset.UtcNow.AddHours(-2));
         await using (var ask = await SchedulingTestHost.CreateAsync(Settings(db, "node-ask"), start: false))
             await ask.Scheduler.ScheduleAsync(ReportKind.Daily, $"{due.Minute} {due.Hour} * * *", "42", Ct);
-        // Nothing ran at the last occurrence: the trigger still waits for it.
-        Assert.Equal(1, await db.ExecuteAsync("UPDATE quartz.qrtz_triggers SET next_fire_time = @t WHERE job_name = 'daily:42'", ("t", due.UtcTicks)));
+        await AsIfNothingRanSinceAsync(db, "report:42:daily", due);
         var deliveries = new ConcurrentQueue<RecordingChannel.Delivery>();
 
         await using var a = await SchedulingTestHost.CreateAsync(Settings(db, "node-a"), channel: new RecordingChannel("node-a", deliveries));
@@ -143,17 +138,17 @@ public sealed class PostgresSchedulingTests
         Assert.StartsWith($"⏰ late: scheduled for {due:HH:mm} (UTC)\nDAILY REPORT", delivery.Notification.Text);
         var next = Assert.Single(await a.Scheduler.ListAsync("42", Ct)).NextFire;
         Assert.Equal(due.AddDays(1), next);
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM scheduling.report_deliveries WHERE schedule_id = 'report:42:daily' AND occurrence = @t", ("t", due)));
     }
 
     [Fact]
     public async Task A_report_due_longer_ago_than_MaxLateness_is_skipped_and_logged()
     {
-        await using var db = await PostgresDatabase.CreateAsync();
-        var due = DateTimeOffset.UtcNow.AddHours(-8);
-        due = new DateTimeOffset(due.Year, due.Month, due.Day, due.Hour, due.Minute, 0, TimeSpan.Zero);
+        await using var db = await MigratedDatabaseAsync(Ct);
+        var due = Minute(DateTimeOffset.UtcNow.AddHours(-8));
         await using (var ask = await SchedulingTestHost.CreateAsync(Settings(db, "node-ask"), start: false))
             await ask.Scheduler.ScheduleAsync(ReportKind.Pnl, $"{due.Minute} {due.Hour} * * *", "42", Ct);
-        await db.ExecuteAsync("UPDATE quartz.qrtz_triggers SET next_fire_time = @t WHERE job_name = 'pnl:42'", ("t", due.UtcTicks));
+        await AsIfNothingRanSinceAsync(db, "report:42:pnl", due);
         var logs = new LogCapture();
 
         await using var a = await SchedulingTestHost.CreateAsync(Settings(db, "node-a"), logs: logs);
@@ -162,5 +157,18 @@ public sealed class PostgresSchedulingTests
         while (!logs.Lines.Any(l => l.Contains("Skipped the pnl report for chat 42")) && DateTime.UtcNow < deadline) await Task.Delay(100, Ct);
         Assert.Contains(logs.Lines, l => l.Contains("Skipped the pnl report for chat 42") && l.Contains("more than Reports:MaxLateness 06:00:00"));
         Assert.Empty(a.Channel.Deliveries);
+    }
+
+    /// <summary>
+    /// Puts a recurring job in the state it would be in had no instance run since the occurrence before
+    /// <paramref name="due"/>: last run the day before, next execution <paramref name="due"/> (hash and score).
+    /// </summary>
+    private static async Task AsIfNothingRanSinceAsync(PostgresDatabase db, string id, DateTimeOffset due)
+    {
+        var key = $"recurring-job:{id}";
+        await db.ExecuteAsync("DELETE FROM hangfire.hash WHERE key = @k AND field IN ('LastExecution', 'NextExecution')", ("k", key));
+        await db.ExecuteAsync("INSERT INTO hangfire.hash (key, field, value) VALUES (@k, 'LastExecution', @last), (@k, 'NextExecution', @next)",
+            ("k", key), ("last", due.AddDays(-1).UtcDateTime.ToString("o", CultureInfo.InvariantCulture)), ("next", due.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)));
+        Assert.Equal(1, await db.ExecuteAsync("UPDATE hangfire.set SET score = @s WHERE key = 'recurring-jobs' AND value = @id", ("s", (double)due.ToUnixTimeSeconds()), ("id", id)));
     }
 }

@@ -80,4 +80,22 @@ public sealed class TelegramEndToEndTests
         Assert.Contains("alpha", report.Text);
         TelegramHtml.AssertValid(report.Text);
     }
+
+    [Fact]
+    public async Task What_reports_are_scheduled_lists_the_schedule_with_its_cron_and_next_occurrence()
+    {
+        var (host, user) = await StartAsync();
+        await using var _ = host;
+        using var __ = user;
+        await user.SendTextAsync(Admin, "send me a daily report every day at 8am", Ct);
+        await user.WaitForAsync(Admin, m => m.Text.Contains("scheduled"), TimeSpan.FromSeconds(30), Ct);
+
+        await user.SendTextAsync(Admin, "what reports are scheduled", Ct);
+
+        var (list, _) = await user.WaitForAsync(Admin, m => m.Text.Contains("Scheduled reports"), TimeSpan.FromSeconds(30), Ct);
+        var next = Core.Reports.CronSchedule.Parse("0 8 * * *").NextAfter(DateTimeOffset.UtcNow, TimeZoneInfo.Utc)!.Value;
+        Assert.Contains("\"0 8 * * *\" (UTC)", System.Net.WebUtility.HtmlDecode(list.Text));
+        Assert.Contains($"next {next.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC", list.Text);
+        TelegramHtml.AssertValid(list.Text);
+    }
 }

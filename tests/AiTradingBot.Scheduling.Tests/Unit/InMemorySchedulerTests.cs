@@ -5,13 +5,15 @@ using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Reports;
 using AiTradingBot.Scheduling.Tests.Support;
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace AiTradingBot.Scheduling.Tests.Unit;
 
-/// <summary>The Quartz report scheduler with the in-memory store (no PostgreSQL configured), through the core's port.</summary>
+/// <summary>The Hangfire report scheduler on Hangfire.InMemory (no PostgreSQL configured), through the core's port.</summary>
 public sealed class InMemorySchedulerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -38,7 +40,7 @@ public sealed class InMemorySchedulerTests
     {
         await using var host = await SchedulingTestHost.CreateAsync(start: false);
 
-        await host.Scheduler.ScheduleAsync(ReportKind.Pnl, "0 8 1,15 * 1", "42", Ct); // two Quartz triggers
+        await host.Scheduler.ScheduleAsync(ReportKind.Pnl, "0 8 1,15 * 1", "42", Ct); // two recurring jobs
         var replaced = await host.Scheduler.ScheduleAsync(ReportKind.Pnl, "30 18 * * 5", "42", Ct);
 
         var only = Assert.Single(await host.Scheduler.ListAsync("42", Ct));
@@ -213,20 +215,99 @@ public sealed class InMemorySchedulerTests
     }
 
     [Fact]
-    public async Task A_scheduler_keeps_firing_after_another_host_in_the_same_process_is_disposed()
+    public async Task A_scheduler_keeps_running_jobs_after_another_host_in_the_same_process_is_disposed()
     {
         var logs = new LogCapture();
         await using var running = await SchedulingTestHost.CreateAsync(logs: logs);
         await running.Scheduler.ScheduleAsync(ReportKind.Sitrep, "* * * * *", "42", Ct);
-        await (await SchedulingTestHost.CreateAsync()).DisposeAsync(); // Quartz logs through one process-wide factory
+        await (await SchedulingTestHost.CreateAsync()).DisposeAsync(); // Hangfire logs through one process-wide provider
 
-        var quartz = await running.Services.GetRequiredService<Quartz.QuartzSchedulerFactory>().GetAsync(Ct);
-        await quartz.TriggerJob(new global::Quartz.JobKey("sitrep:42", "reports"), Ct);
+        new RecurringJobManager(await StorageAsync(running)).Trigger("report:42:sitrep");
 
         var delivery = await WaitForAsync(running.Channel, 1, logs);
         Assert.Equal("42", delivery.Notification.ChatId);
         Assert.DoesNotContain(logs.Lines, l => l.Contains("disposed object"));
     }
+
+    [Fact]
+    public async Task A_schedule_restricting_both_day_fields_is_two_recurring_jobs_listed_as_one_and_cancelled_together()
+    {
+        await using var host = await SchedulingTestHost.CreateAsync(start: false);
+        var before = DateTimeOffset.UtcNow;
+
+        var schedule = await host.Scheduler.ScheduleAsync(ReportKind.Daily, "0 8 1,15 * 1", "42", Ct);
+
+        using (var connection = (await StorageAsync(host)).GetConnection())
+        {
+            var jobs = connection.GetRecurringJobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+            Assert.Equal(["report:42:daily", "report:42:daily:weekdays"], jobs.Select(j => j.Id));
+            Assert.Equal(["0 8 1,15 * *", "0 8 * * 1"], jobs.Select(j => j.Cron));
+            Assert.All(jobs, j => Assert.Equal("UTC", j.TimeZoneId));
+        }
+        Assert.Equal(CronSchedule.Parse("0 8 1,15 * 1").NextAfter(before, TimeZoneInfo.Utc), schedule.NextFire);
+        Assert.Equal([schedule], await host.Scheduler.ListAsync(null, Ct));
+
+        // Replaced by a schedule needing one job: the second half goes.
+        await host.Scheduler.ScheduleAsync(ReportKind.Daily, "0 9 * * *", "42", Ct);
+        using (var connection = (await StorageAsync(host)).GetConnection())
+            Assert.Equal(["report:42:daily"], connection.GetRecurringJobs().Select(j => j.Id));
+
+        await host.Scheduler.ScheduleAsync(ReportKind.Daily, "0 8 1,15 * 1", "42", Ct);
+        Assert.True(await host.Scheduler.CancelAsync(ReportKind.Daily, "42", Ct));
+        using (var connection = (await StorageAsync(host)).GetConnection())
+            Assert.Empty(connection.GetRecurringJobs());
+    }
+
+    [Fact]
+    public async Task The_recurring_job_has_the_readable_id_the_zone_and_relaxed_misfire_handling()
+    {
+        await using var host = await SchedulingTestHost.CreateAsync(new Dictionary<string, string?> { ["Reports:TimeZone"] = "Europe/Berlin" }, start: false);
+
+        await host.Scheduler.ScheduleAsync(ReportKind.Sitrep, "30 7 * * 1-5", "-100123", Ct);
+
+        using var connection = (await StorageAsync(host)).GetConnection();
+        var job = Assert.Single(connection.GetRecurringJobs());
+        Assert.Equal(("report:-100123:sitrep", "30 7 * * 1-5", "Europe/Berlin", "reports"), (job.Id, job.Cron, job.TimeZoneId, job.Job.Queue));
+        Assert.Equal(((int)MisfireHandlingMode.Relaxed).ToString(CultureInfo.InvariantCulture), connection.GetAllEntriesFromHash("recurring-job:report:-100123:sitrep").GetValueOrDefault("Misfire") ?? "0");
+        Assert.Equal(["report:-100123:sitrep", "sitrep", "-100123", "30 7 * * 1-5", "Europe/Berlin", "chat"], job.Job.Args.Take(6).Cast<string>());
+    }
+
+    [Fact]
+    public async Task Running_the_same_occurrence_twice_sends_the_report_once()
+    {
+        var logs = new LogCapture();
+        await using var host = await SchedulingTestHost.CreateAsync(logs: logs);
+        await host.Scheduler.ScheduleAsync(ReportKind.Sitrep, "0 8 * * *", "42", Ct);
+        var due = DateTimeOffset.UtcNow.AddMinutes(-3).ToString("O", CultureInfo.InvariantCulture);
+        var client = new BackgroundJobClient(await StorageAsync(host));
+
+        // At-least-once: the same occurrence run again (a re-run after a lost worker looks exactly like this).
+        for (var i = 0; i < 2; i++)
+            client.Enqueue<Reports.ReportJob>("reports", j => j.RunAsync("report:42:sitrep", "sitrep", "42", "0 8 * * *", "UTC", "chat", due, null, CancellationToken.None));
+
+        await WaitUntilAsync(() => logs.Lines.Any(l => l.Contains("was already sent")), logs: logs);
+        var delivery = Assert.Single(host.Channel.Deliveries);
+        Assert.StartsWith("⏰ late: scheduled for", delivery.Notification.Text);
+    }
+
+    [Fact]
+    public async Task A_run_enqueued_before_its_schedule_was_cancelled_sends_nothing()
+    {
+        var logs = new LogCapture();
+        await using var host = await SchedulingTestHost.CreateAsync(logs: logs, start: false);
+        await host.Scheduler.ScheduleAsync(ReportKind.Sitrep, "* * * * *", "42", Ct);
+        var storage = await StorageAsync(host);
+        new RecurringJobManager(storage).Trigger("report:42:sitrep"); // enqueued, not yet run (server stopped)
+        Assert.True(await host.Scheduler.CancelAsync(ReportKind.Sitrep, "42", Ct));
+
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { Queues = ["reports"], Activator = new Infrastructure.ServiceProviderJobActivator(host.Services) }, storage);
+
+        await WaitUntilAsync(() => logs.Lines.Any(l => l.Contains("was cancelled; not sending it")), logs: logs);
+        Assert.Empty(host.Channel.Deliveries);
+    }
+
+    private static Task<JobStorage> StorageAsync(SchedulingTestHost host) =>
+        host.Services.GetRequiredService<Infrastructure.SchedulerStorage>().GetAsync(Ct);
 
     private static async Task<RecordingChannel.Delivery> WaitForAsync(RecordingChannel channel, int count, LogCapture? logs = null, int seconds = 20)
     {
