@@ -20,6 +20,9 @@ public sealed partial class OfflineParser
         Gated,
     }
 
+    /// <summary>"a couple of lines", "a few trades": a count too vague to guess.</summary>
+    private static readonly System.Collections.Frozen.FrozenSet<string> VagueCounts = System.Collections.Frozen.FrozenSet.ToFrozenSet(["couple", "few", "several", "handful", "bunch"]);
+
     /// <summary>Adds the clause's steps, or returns the question to ask instead.</summary>
     private string? Build(Clause c, ResolveState s, List<PlanStep> steps)
     {
@@ -221,6 +224,7 @@ public sealed partial class OfflineParser
         List<string> targets;
         if (c.Symbols.Count > 0) targets = c.Symbols;
         else if (c.AllWord || c.Has("positions")) targets = ["all"];
+        else if (c.WordAt(c.Head) == "flatten" && c.Pronoun is null && c.Unknown.Count == 0 && !c.Has("position")) targets = ["all"];
         else if (c.Pronoun is not null && ReferredSymbols(c, s, implicitOk: false) is { Count: > 0 } referred) targets = referred;
         else if (UnknownCoin(c) is { } coin) return $"I don't know the coin \"{coin}\". Which position should I close? (e.g. BTC, or \"all\")";
         else return "Which position should I close? Name the coin (e.g. BTC or ETHUSDT) or say \"all\".";
@@ -298,6 +302,7 @@ public sealed partial class OfflineParser
             found = true;
             break;
         }
+        if (!found && c.HasAny(VagueCounts)) return "How many trades should I show? Give a number, e.g. \"last 5 trades\".";
         if (!found && c.HasAny("trade", "fill", "execution") && !c.HasAny("trades", "fills", "executions") && c.HasAny("last", "latest", "recent")) limit = 1;
         var symbol = c.Symbols.FirstOrDefault();
         var system = c.Systems.FirstOrDefault();
@@ -409,6 +414,8 @@ public sealed partial class OfflineParser
                     break;
             }
         }
+        if (lines is null && c.HasAny(VagueCounts))
+            return (0, null, null, "How many log lines should I show? Give a number, e.g. \"last 20 lines\".");
         return (lines ?? 50, grep, since, null);
     }
 }

@@ -30,8 +30,9 @@ public sealed partial class OfflineParser
     private static string? BuildOrder(Clause c, ResolveState s, List<PlanStep> steps)
     {
         var headWord = c.WordAt(c.Head);
-        OrderSide? side = Lexicon.BuyVerbs.Contains(headWord) ? OrderSide.Buy : Lexicon.SellVerbs.Contains(headWord) ? OrderSide.Sell : null;
-        side ??= c.HasAny(Lexicon.BuyVerbs) ? OrderSide.Buy : c.HasAny(Lexicon.SellVerbs) ? OrderSide.Sell : null;
+        OrderSide? side = Lexicon.BuyVerbs.Contains(headWord) || Lexicon.AmountBuyVerbs.Contains(headWord) ? OrderSide.Buy
+            : Lexicon.SellVerbs.Contains(headWord) ? OrderSide.Sell : null;
+        side ??= c.HasAny(Lexicon.BuyVerbs) ? OrderSide.Buy : c.HasAny(Lexicon.SellVerbs) ? OrderSide.Sell : c.ImpliedBuy ? OrderSide.Buy : null;
         var verb = side == OrderSide.Sell ? "sell" : "buy";
 
         if (c.Symbols.Count > 1) return $"One coin per order, please: which one — {JoinList(c.Symbols, "or")}?";

@@ -36,6 +36,7 @@ public sealed partial class OfflineParser : IInterpreter
     private readonly FrozenSet<string> _commands;
     private readonly string _systemChoices;
     private readonly string _systemNames;
+    private readonly TypoCorrector _typos;
 
     /// <summary>A parser over the configured systems (names and aliases come from the registry, never the grammar).</summary>
     public OfflineParser(SystemRegistry systems)
@@ -61,6 +62,7 @@ public sealed partial class OfflineParser : IInterpreter
         _systemNames = JoinList(systems.Systems.Select(s => s.Name).ToList(), "and");
         _systemChoices = string.Join(", ", systems.Systems.Select(s => s.Name)) + (systems.TradingSystems.Count > 0 ? ", or all" : "");
         _tokenizer = new Tokenizer(w => _systemWords.ContainsKey(w));
+        _typos = new TypoCorrector(_systemWords.Keys.Concat(_commands));
     }
 
     /// <inheritdoc />
@@ -103,6 +105,21 @@ public sealed partial class OfflineParser : IInterpreter
         if (!tokens.Any(t => t.Kind is TokenKind.Word or TokenKind.Number or TokenKind.Time or TokenKind.Quoted))
             return new(Plan.Nothing(input, "I didn't find any instruction in that. Try /help."), false);
 
+        var corrections = _typos.Correct(input, tokens, out var corrected, out var typoQuestion);
+        if (typoQuestion is not null) return new(Plan.Clarification(input, typoQuestion), false);
+        if (corrections.Count > 0)
+        {
+            _tokenizer.Tokenize(corrected, tokens);
+            var verdict = ParseTokens(input, tokens, context);
+            return verdict with { Plan = verdict.Plan with { Notes = corrections } };
+        }
+        return ParseTokens(input, tokens, context);
+    }
+
+    private ParseVerdict ParseTokens(string input, List<Token> tokens, ConversationContext context)
+    {
+        tokens = MoveLeadingCondition(tokens);
+
         if (ChitChatReason(tokens) is { } chat) return new(Plan.Nothing(input, chat), false);
         if (IsHypothetical(tokens))
             return new(Plan.Nothing(input, "That sounds like a what-if or a request for advice. I don't give trading advice or act on hypotheticals; tell me directly what to do."), true);
@@ -110,6 +127,76 @@ public sealed partial class OfflineParser : IInterpreter
         var clauses = ReadClauses(tokens);
         return Assemble(input, clauses, context);
     }
+
+    /// <summary>
+    /// "once eth rises above 4k, sell 1", "the moment btc drops under 60k grab 0.1": a price condition written before the
+    /// order is moved after it ("sell 1 eth when it rises above 4000"), and the condition's coin becomes the order's coin
+    /// when the order names none. Only a condition with a coin or "it", a number and nothing else before the order verb.
+    /// </summary>
+    private static List<Token> MoveLeadingCondition(List<Token> tokens)
+    {
+        var f = 0;
+        while (f < tokens.Count && tokens[f].IsWord && tokens[f].Text is "please" or "ok" or "okay" or "so" or "hey" or "and" or "then" or "just" or "canyou") f++;
+        if (f >= tokens.Count || !tokens[f].IsWord) return tokens;
+        var lead = tokens[f].Text;
+        if (lead is not ("if" or "when" or "once" or "whenever" or "should")) return tokens;
+        if (lead == "should" && !(f + 1 < tokens.Count && MatchSymbol(tokens, f + 1, out _, out _))) return tokens;
+
+        int? coinAt = null;
+        var coinLength = 0;
+        var number = false;
+        var end = -1;
+        var orderStart = -1;
+        for (var k = f + 1; k < tokens.Count; k++)
+        {
+            var t = tokens[k];
+            if (t.Kind == TokenKind.Punct)
+            {
+                if (t.Text is "," or ";" or ":" or "-" && number) { end = k; orderStart = k + 1; }
+                else if (t.Text is not ("," or "$")) return tokens;
+                if (end >= 0) break;
+                continue;
+            }
+            if (t.IsNumber) { if (t.Has(NumberFlags.Percent) || t.Has(NumberFlags.Leverage)) return tokens; number = true; continue; }
+            if (!t.IsWord) return tokens;
+            if (t.Text == "then" && number) { end = k; orderStart = k + 1; break; }
+            if (number && IsOrderWord(t.Text)) { end = k; orderStart = k; break; }
+            if (coinAt is null && MatchSymbol(tokens, k, out _, out var length)) { coinAt = k; coinLength = length; k += length - 1; continue; }
+            if (IsOrderWord(t.Text) || Lexicon.Negations.Contains(t.Text)) return tokens;
+        }
+        if (end < 0 || orderStart >= tokens.Count) return tokens;
+        var order = tokens.GetRange(orderStart, tokens.Count - orderStart);
+        if (!order.Exists(t => t.IsWord && IsOrderWord(t.Text))) return tokens;
+        if (coinAt is null && !tokens.GetRange(f, end - f).Exists(t => t.Is("it") || t.Is("price"))) return tokens;
+
+        var result = new List<Token>(tokens.Count + 2);
+        result.AddRange(tokens.GetRange(0, f));
+        var orderHasCoin = false;
+        for (var k = 0; k < order.Count; k++)
+            if (order[k].IsWord && MatchSymbol(order, k, out _, out _)) orderHasCoin = true;
+        var inserted = orderHasCoin || coinAt is null;
+        foreach (var t in order)
+        {
+            result.Add(t);
+            if (!inserted && t.IsNumber)
+            {
+                result.AddRange(tokens.GetRange(coinAt!.Value, coinLength));
+                inserted = true;
+            }
+        }
+        if (!inserted) result.AddRange(tokens.GetRange(coinAt!.Value, coinLength));
+        result.Add(Token.Word("when"));
+        for (var k = f + 1; k < end; k++)
+        {
+            if (k == coinAt) { result.Add(Token.Word("it")); k += coinLength - 1; continue; }
+            if (tokens[k].Kind == TokenKind.Punct) continue;
+            result.Add(tokens[k]);
+        }
+        return result;
+    }
+
+    private static bool IsOrderWord(string w) => Lexicon.BuyVerbs.Contains(w) || Lexicon.SellVerbs.Contains(w) || Lexicon.AmountBuyVerbs.Contains(w)
+        || w is "close" or "exit" or "flatten" or "throw" or "allocate" or "spend" or "invest" or "put";
 
     private static string? ChitChatReason(List<Token> tokens)
     {
@@ -351,6 +438,7 @@ public sealed partial class OfflineParser : IInterpreter
                     notUnderstood ??= c.ToString();
                     continue;
                 case Intent.Nothing:
+                    state.Remember(c, steps, steps.Count);
                     reason ??= c.Reason;
                     refused |= c.Negated || c.QuestionForm;
                     continue;

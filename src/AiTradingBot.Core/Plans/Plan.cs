@@ -21,6 +21,9 @@ public sealed record Plan
     /// <summary>Why nothing is actionable, for the reply (not part of the JSON contract).</summary>
     public string? Reason { get; init; }
 
+    /// <summary>What the interpreter assumed while reading the message (e.g. "read 'restrat' as 'restart'"), shown on the card.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>True when any step is gated.</summary>
     public bool Confirm => Steps.Any(s => s.Gated);
 
