@@ -56,6 +56,14 @@ public sealed partial class OfflineParser
         c.QuestionForm = question || (Lexicon.QuestionStarts.Contains(firstWord)
             && !(firstWord is "do" or "does" && c.WordAt(first + 1) is "a" or "an" or "the" or "some" or "it"));
         Classify(c);
+        if (c.Intent is not (Intent.Clarify or Intent.Nothing or Intent.Chat))
+            foreach (var u in c.Unknown)
+                if (u.Length < TypoCorrector.MinLength && _typos.Suggest(u) is { } meant)
+                {
+                    // "show the lgos of alpha": too short to correct safely, so ask rather than guess around it.
+                    Ask(c, $"I don't know the word \"{u}\". Did you mean \"{meant}\"? Please send the instruction again.");
+                    break;
+                }
         return c;
     }
 
@@ -259,6 +267,7 @@ public sealed partial class OfflineParser
         var first = c.FirstContent();
         var w = c.WordAt(first);
         if (w is "who" or "whom" or "whose") return true;
+        if (w is "what" && c.WordAt(first + 1) is "time" or "day" or "date" or "year" && c.Symbols.Count == 0 && c.Systems.Count == 0) return true;
         if (c.HasAny("mean", "means", "meaning", "define", "definition", "explain", "explanation", "difference", "joke", "jokes")) return true;
         if (w is "what" && c.WordAt(first + 1) is "is" or "are" && c.WordAt(first + 2) is "a" or "an") return true;
         if (w is "what" && c.WordAt(first + 1) is "is" or "are" && first + 3 == c.Tokens.Count && c.Symbols.Count == 1 && c.WordAt(first + 2).Length >= 6) return true;

@@ -50,7 +50,11 @@ internal sealed class TypoCorrector
         _targets = targets.ToFrozenSet(StringComparer.Ordinal);
         _known = known.ToFrozenSet(StringComparer.Ordinal);
         _byLength = known.Where(w => w.Length >= 4).GroupBy(w => w.Length).ToFrozenDictionary(g => g.Key, g => g.OrderBy(w => w, StringComparer.Ordinal).ToArray());
-        _commandWords = new[] { Lexicon.StopVerbs, Lexicon.StartVerbs, Lexicon.RestartVerbs, Lexicon.BuyVerbs, Lexicon.SellVerbs, Lexicon.CloseVerbs, Lexicon.CancelVerbs, Lexicon.LogNouns, Lexicon.ViewVerbs }
+        _commandWords = new[]
+            {
+                Lexicon.StopVerbs, Lexicon.StartVerbs, Lexicon.RestartVerbs, Lexicon.BuyVerbs, Lexicon.SellVerbs, Lexicon.CloseVerbs, Lexicon.CancelVerbs,
+                Lexicon.LogNouns, Lexicon.StatusStrong, Lexicon.DiagNouns, Lexicon.BalanceNouns, Lexicon.PositionNouns, Lexicon.OrderNouns, Lexicon.TradeNouns,
+            }
             .SelectMany(s => s).ToFrozenSet(StringComparer.Ordinal);
     }
 

@@ -8,7 +8,7 @@ using Xunit;
 namespace AiTradingBot.Core.Tests.Language;
 
 /// <summary>
-/// The per-class paraphrase suites of issue 21 (tests/corpus/paraphrase-classes.jsonl, generated from
+/// The per-class paraphrase suites of issue 21 (tests/corpus/paraphrase-classes.jsonl and paraphrase-more.jsonl, generated from
 /// tests/corpus/src/*.txt): amounts vs fractions, money-first buys, condition-first triggers, leverage idioms, exits,
 /// spelled numbers, whole-fleet questions, off-topic statements and typos. Every line must reproduce exactly.
 /// The private held-out set (heldout-private.jsonl) was written before the parser was tuned and is scored, not
@@ -25,14 +25,17 @@ public sealed class ParaphraseSuiteTests
             .Select(n => (n["text"]!.GetValue<string>(), n["class"]?.GetValue<string>() ?? "", n["expect"]!))
             .ToList();
 
+    private static List<(string Text, string Class, JsonNode Expect)> LoadSuites() =>
+        [.. Load("paraphrase-classes.jsonl"), .. Load("paraphrase-more.jsonl")];
+
     public static IEnumerable<TheoryDataRow<string>> Classes() =>
-        Load("paraphrase-classes.jsonl").Select(e => e.Class).Distinct().Select(c => new TheoryDataRow<string>(c));
+        LoadSuites().Select(e => e.Class).Distinct().Select(c => new TheoryDataRow<string>(c));
 
     [Theory]
     [MemberData(nameof(Classes))]
     public void Every_paraphrase_of_the_class_parses_to_the_expected_plan(string @class)
     {
-        var examples = Load("paraphrase-classes.jsonl").Where(e => e.Class == @class).ToList();
+        var examples = LoadSuites().Where(e => e.Class == @class).ToList();
         Assert.True(examples.Count >= 15, $"class {@class} should have at least 15 paraphrases, has {examples.Count}");
         var failures = examples.Select(e => (e.Text, Diff: PlanExpectation.Difference(Parser.Parse(e.Text), e.Expect)))
             .Where(r => r.Diff is not null).ToList();
