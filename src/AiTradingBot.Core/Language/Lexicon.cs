@@ -30,7 +30,7 @@ internal static class Lexicon
     public static readonly FrozenSet<string> PastVerbs = Set("restarted", "stopped", "started", "crashed", "died", "failed", "rebooted", "deployed", "killed", "halted", "paused",
         "launched", "bought", "sold", "shorted", "longed", "closed", "cancelled", "canceled", "opened", "exited", "placed", "traded", "made", "lost", "earned", "went", "was", "were",
         "broke", "dumped", "pumped", "liquidated", "flattened", "happened", "bounced", "terminated", "resumed", "froze", "hung", "tanked", "mooned", "rallied", "spiked", "crashed",
-        "shut", "rekt", "got", "had", "did", "turned", "ran", "executed", "filled", "purchased", "exploded", "collapsed", "gained", "dropped", "fell", "rose", "climbed");
+        "shut", "rekt", "got", "had", "did", "turned", "ran", "executed", "filled", "purchased", "exploded", "collapsed", "gained", "dropped", "fell", "rose", "climbed", "hit", "touched", "reached", "crossed", "dipped", "surged", "jumped");
 
     /// <summary>Plural nouns for the whole fleet in a status question ("how are my bots doing").</summary>
     public static readonly FrozenSet<string> FleetPlurals = Set("bots", "systems", "services", "containers", "things", "algos", "strategies", "traders", "engines", "servers");
@@ -43,7 +43,7 @@ internal static class Lexicon
 
     public static readonly FrozenSet<string> StatusStrong = Set("status", "sitrep", "state", "health", "uptime", "overview", "situation", "dashboard", "statuses", "states", "condition");
     public static readonly FrozenSet<string> StatusWeak = Set("up", "down", "running", "alive", "online", "offline", "working", "stopped", "crashed", "dead", "doing", "healthy", "ok", "okay", "fine", "responding", "live", "started", "restarted", "functioning", "operational", "active", "going", "whatsup", "check", "look", "alright",
-        "crash", "crashes", "die", "dies", "fail", "fails", "failing");
+        "crash", "crashes", "die", "dies", "fail", "fails", "failing", "good");
     public static readonly FrozenSet<string> DiagNouns = Set("diagnostics", "diagnostic", "diag", "diags", "diagnose", "cpu", "memory", "mem", "ram", "resources", "resource", "usage", "load", "restarts", "metrics", "stats", "statistics", "disk", "utilization", "utilisation", "consumption", "vitals");
     public static readonly FrozenSet<string> LogNouns = Set("logs", "log", "intel", "tail", "lines", "line", "output", "errors", "error", "warnings", "warning", "exceptions", "exception", "logfile", "stdout", "stderr", "journal", "logging", "traceback", "tracebacks");
     public static readonly FrozenSet<string> TradeNouns = Set("trades", "trade", "fills", "fill", "executions", "history", "transactions", "filled");

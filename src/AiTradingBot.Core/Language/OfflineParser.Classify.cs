@@ -153,7 +153,7 @@ public sealed partial class OfflineParser
         if (IsStatement(c))
         {
             c.Intent = Intent.Nothing;
-            c.Reason = "That sounds like a report of something that already happened, not an instruction, so I did nothing. Tell me what to do (e.g. \"status of charlie\") and I will.";
+            c.Reason = "That sounds like a report of something that already happened, not an instruction, so I did nothing. Tell me what you would like done (a status check, logs, an order…) and I will.";
             return;
         }
         if (IsOffTopicQuestion(c))
@@ -197,6 +197,13 @@ public sealed partial class OfflineParser
         }
 
         var side = SideVerbIndex(c);
+        if (side >= 0 && c.WordAt(side) is "sell" or "dump" or "offload" or "unload" && BareFractionBeforeCoin(c) is { } bare)
+        {
+            // "sell half eth": half an ETH, or half of the ETH position? Two different gated actions, so ask.
+            var coin = SymbolResolver.BaseOf(c.Symbols[0]);
+            Ask(c, $"Do you mean {bare} {coin} as an amount, or {c.WordAt(c.Index(bare == "0.5" ? "half" : bare == "0.25" ? "quarter" : "third"))} of your {coin} position? Say \"sell {bare} {coin}\" or \"close half my {coin}\".");
+            return;
+        }
         if (side >= 0)
         {
             Set(c, IsSellEverything(c, side) ? Intent.Close : Intent.Order, side);
@@ -309,6 +316,16 @@ public sealed partial class OfflineParser
             return i;
         }
         return -1;
+    }
+
+    /// <summary>"half eth", "a third sol" with no article or "my": the amount it would be as a quantity, else null.</summary>
+    internal static string? BareFractionBeforeCoin(Clause c)
+    {
+        if (c.Symbols.Count != 1) return null;
+        for (var i = 0; i + 1 < c.Tokens.Count; i++)
+            if (c.WordAt(i) is "half" or "quarter" or "third" && c.Tokens[i + 1].IsWord && SymbolResolver.Coins.ContainsKey(c.Tokens[i + 1].Text))
+                return c.WordAt(i) switch { "half" => "0.5", "quarter" => "0.25", _ => "0.33" };
+        return null;
     }
 
     /// <summary>"grab 0.1 btc", "get me 300 bucks of eth": a buy only when an amount follows and a coin is named.</summary>
@@ -540,6 +557,11 @@ public sealed partial class OfflineParser
                     var coin = SymbolResolver.BaseOf(c.Symbols[0]);
                     c.Reason = $"I'm not sure what you want me to do about {coin}. Ask e.g. \"price of {coin}\", or tell me what to trade (\"buy 0.1 {coin}\").";
                 }
+                return;
+            }
+            if (c.WordAt(c.FirstContent()) is "if" or "when" or "once" or "whenever" or "unless")
+            {
+                Ask(c, "I can only watch a price as part of an order, e.g. \"buy 0.1 BTC when it drops below 60000\". What should I do?");
                 return;
             }
             c.BareEntity = true;

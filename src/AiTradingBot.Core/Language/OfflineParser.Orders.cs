@@ -139,6 +139,8 @@ public sealed partial class OfflineParser
             if (at > 0 && c.WordAt(at - 1) is "a" or "an")
                 qty = at > 1 && c.WordAt(at - 2) == "half" ? 0.5m : 1m;
         }
+        if (qty is null && notional is null && BareFractionBeforeCoin(c) is "0.5" or "0.25" && side == OrderSide.Buy)
+            qty = BareFractionBeforeCoin(c) == "0.5" ? 0.5m : 0.25m; // "buy half eth": only an amount makes sense for a buy
         if (qty is not null && notional is not null) return "Give either a quantity (e.g. 0.1 BTC) or an amount (e.g. $500), not both.";
         if (qty is null && notional is null)
             return $"How much {coinName} should I {verb}? Say e.g. \"{verb} 0.1 {coinName}\" or \"{verb} $500 of {coinName}\".";

@@ -426,10 +426,18 @@ public sealed partial class OfflineParser : IInterpreter
         var closeAll = killswitch >= 0 && (clauses[killswitch].HasAny(Lexicon.CloseVerbs) || clauses[killswitch].HasAny("positions", "position")
             || clauses.Any(c => c.Intent == Intent.Close && (c.AllWord || c.Has("positions")) && c.Symbols.Count == 0 && !c.Negated));
 
+        var condition = false;
         for (var index = 0; index < clauses.Count; index++)
         {
             var c = clauses[index];
             if (killswitch >= 0 && index != killswitch && IsAbsorbedByKillswitch(c)) continue;
+            if (condition && IsGated(c.Intent) && !c.Negated)
+            {
+                // "if alpha is down, restart it": the condition is a clause of its own; never act as if it held.
+                question ??= "I can't act on a condition (\"if …\") for that. Check first, then tell me what to do.";
+                continue;
+            }
+            condition |= c.WordAt(c.FirstContent()) is "if" or "when" or "once" or "whenever" or "unless" or "provided" or "should";
             switch (c.Intent)
             {
                 case Intent.Chat:
