@@ -31,6 +31,12 @@ public sealed partial class OfflineParser
         switch (c.Intent)
         {
             case Intent.Status:
+                // "sitrep", "overview", "dashboard" are the whole-fleet report unless a system is named or referred to.
+                if (c.Systems.Count == 0 && c.Pronoun is null && c.WordAt(c.Head) is "sitrep" or "overview" or "dashboard" && UnknownName(c) is null)
+                {
+                    steps.Add(new SystemStatusArgs("all"));
+                    return null;
+                }
                 (systems, q) = ResolveSystems(c, s, SystemUse.DefaultAll, "check");
                 if (q is null) foreach (var x in systems) steps.Add(new SystemStatusArgs(x));
                 return q;

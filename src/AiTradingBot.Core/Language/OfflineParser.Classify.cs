@@ -58,7 +58,7 @@ public sealed partial class OfflineParser
         Classify(c);
         if (c.Intent is not (Intent.Clarify or Intent.Nothing or Intent.Chat))
             foreach (var u in c.Unknown)
-                if (u.Length < TypoCorrector.MinLength && _typos.Suggest(u) is { } meant)
+                if (u.Length < TypoCorrector.MinLength && (c.WordAt(first) == u || c.Systems.Count > 0) && _typos.Suggest(u) is { } meant)
                 {
                     // "show the lgos of alpha": too short to correct safely, so ask rather than guess around it.
                     Ask(c, $"I don't know the word \"{u}\". Did you mean \"{meant}\"? Please send the instruction again.");
@@ -280,6 +280,10 @@ public sealed partial class OfflineParser
         if (w is "what" && c.WordAt(first + 1) is "is" or "are" && first + 3 == c.Tokens.Count && c.Symbols.Count == 1 && c.WordAt(first + 2).Length >= 6) return true;
         if (w is "how" && c.WordAt(first + 1) is "do" or "does" or "can" or "to" && c.Unknown.Count > 0 && c.Systems.Count == 0 && c.Symbols.Count == 0) return true;
         if (c.Has("capital") && !c.HasAny("my", "our", "your", "howmuch", "available", "left", "free", "total")) return true;
+        if (c.HasAny("tax", "taxes", "taxed", "owe")) return true;
+        if (w is "what" or "why" && c.WordAt(first + 1) is "made" or "caused" or "makes" or "causes") return true;
+        if (w is "how" && c.WordAt(first + 1) is "do" or "can" or "should" && c.WordAt(first + 2) is "i" or "we" or "you" or "one"
+            && c.WordAt(first + 3) is "make" or "earn" or "get" or "become" or "learn" or "start" or "invest" or "trade" && c.Systems.Count == 0) return true;
         if (c.Has("about") && c.Unknown.Count > 0 && c.Systems.Count == 0 && c.Symbols.Count == 0) return true;
         return false;
     }

@@ -234,6 +234,8 @@ public sealed partial class OfflineParser : IInterpreter
                     or "risky" or "dangerous" or "better" or "worth" or "goodidea" or "possible" or "bad" or "good" or "time"
                     or "advisable" or "necessary" or "sensible" or "a" or "too" or "wrong" or "right":
                     return true;
+                case "good" or "bad" or "safe" or "smart" or "great" or "solid" or "wise" when next.IsWord && next.Text is "investment" or "bet" or "buy" or "entry" or "play" or "trade" or "hold":
+                    return true;
                 case "good" or "right" or "best" when next.Is("time") || next.Is("moment"):
                     return true;
                 case "better" when next.Is("to") || next.Is("if"):
@@ -341,6 +343,17 @@ public sealed partial class OfflineParser : IInterpreter
                     if (merged.Intent == prev.Intent || merged.Intent == Intent.Clarify) { clauses[^1] = merged; continue; }
                 }
             }
+            // "set leverage to 5x and buy 1 eth", "buy 1 eth, use 10x": leverage said in a clause of its own belongs to the order.
+            if (clauses.Count > 0 && (IsLeverageOnly(c) && clauses[^1].Intent == Intent.Order || c.Intent == Intent.Order && IsLeverageOnly(clauses[^1])))
+            {
+                var (order, leverage) = c.Intent == Intent.Order ? (c, clauses[^1]) : (clauses[^1], c);
+                var joined = new List<Token>(order.Tokens.Count + leverage.Tokens.Count + 1);
+                joined.AddRange(order.Tokens);
+                joined.Add(Token.Word("with"));
+                joined.AddRange(leverage.Tokens.Where(t => t.IsNumber || t.Is("leverage")));
+                clauses[^1] = Analyze(joined, order.QuestionMark || question);
+                continue;
+            }
             // ", stop at 40k" after an order is its stop-loss, not a system stop.
             if (c.Intent == Intent.Stop && c.Systems.Count == 0 && c.HasNumber() && clauses.Count > 0 && clauses[^1].Intent == Intent.Order)
             {
@@ -357,6 +370,22 @@ public sealed partial class OfflineParser : IInterpreter
             clauses.Add(c);
         }
         return clauses;
+    }
+
+    /// <summary>A clause that only sets leverage ("set leverage to 5x", "use 10x leverage").</summary>
+    private static bool IsLeverageOnly(Clause c)
+    {
+        if (c.Intent is not (Intent.Unknown or Intent.Start) || c.Symbols.Count > 0 || c.Systems.Count > 0 || c.Negated) return false;
+        var leverage = false;
+        for (var i = 0; i < c.Tokens.Count; i++)
+        {
+            var t = c.Tokens[i];
+            if (t.Has(NumberFlags.Leverage) || (t.IsNumber && (c.WordAt(i - 1) is "leverage" or "lev" || c.WordAt(i - 2) is "leverage" or "lev"))) { leverage = true; continue; }
+            if (t.IsNumber) return false;
+            if (t.IsWord && !(t.Text is "set" or "use" or "leverage" or "lev" or "to" or "at" or "with" or "of" or "make" or "it" or "x" or "times"
+                || Lexicon.Fillers.Contains(t.Text))) return false;
+        }
+        return leverage;
     }
 
     private static string SyntheticHead(Intent intent, string head) => intent switch

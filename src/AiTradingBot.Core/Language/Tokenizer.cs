@@ -94,7 +94,7 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         ("general status", "everything status"), ("global status", "everything status"), ("overall health", "everything health"),
         ("full sitrep", "everything sitrep"), ("overall sitrep", "everything sitrep"), ("status overall", "status everything"),
         ("i would like", "please"), ("we would like", "please"), ("i would love to", "please"), ("i would love", "please"),
-        ("the instant", "when"), ("in case", "if"), ("up and running", "running"), ("alive and well", "running"),
+        ("the instant", "when"), ("in case", "if"), ("up and running", "running"), ("stand for", "mean"), ("stands for", "means"), ("alive and well", "running"),
     ]);
 
     private static readonly FrozenDictionary<string, int> Units = new Dictionary<string, int>

@@ -53,9 +53,8 @@ internal sealed class TypoCorrector
         _commandWords = new[]
             {
                 Lexicon.StopVerbs, Lexicon.StartVerbs, Lexicon.RestartVerbs, Lexicon.BuyVerbs, Lexicon.SellVerbs, Lexicon.CloseVerbs, Lexicon.CancelVerbs,
-                Lexicon.LogNouns, Lexicon.StatusStrong, Lexicon.DiagNouns, Lexicon.BalanceNouns, Lexicon.PositionNouns, Lexicon.OrderNouns, Lexicon.TradeNouns,
-            }
-            .SelectMany(s => s).ToFrozenSet(StringComparer.Ordinal);
+                Lexicon.LogNouns, Lexicon.StatusStrong, Lexicon.DiagNouns,
+            }.SelectMany(s => s).ToFrozenSet(StringComparer.Ordinal);
     }
 
     /// <summary>Whether the word is one the grammar or the configuration knows.</summary>
