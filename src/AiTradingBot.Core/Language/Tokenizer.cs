@@ -94,7 +94,8 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         ("general status", "everything status"), ("global status", "everything status"), ("overall health", "everything health"),
         ("full sitrep", "everything sitrep"), ("overall sitrep", "everything sitrep"), ("status overall", "status everything"),
         ("i would like", "please"), ("we would like", "please"), ("i would love to", "please"), ("i would love", "please"),
-        ("the instant", "when"), ("in case", "if"), ("up and running", "running"), ("stand for", "mean"), ("stands for", "means"), ("alive and well", "running"),
+        ("the instant", "when"), ("in case", "if"), ("up and running", "running"), ("cash out of", "exit"), ("cash out", "exit"), ("take profits", "tp"),
+        ("want out of", "exit"), ("i want out of", "exit"), ("stand for", "mean"), ("stands for", "means"), ("alive and well", "running"),
     ]);
 
     private static readonly FrozenDictionary<string, int> Units = new Dictionary<string, int>
@@ -199,6 +200,14 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
             var share = fraction * coefficient;
             var j = start + lead + 1;
             var next = At(tokens, j);
+            if (!by && next.IsNumber && next.Has(NumberFlags.Spelled) && next.Text.StartsWith("a ", StringComparison.Ordinal))
+            {
+                // "half a dozen", "half a hundred": a fraction of a spelled number.
+                var v = Math.Round(share * next.Value, 8);
+                output.Add(Token.Number(v, v, NumberFlags.Spelled, f.Text + " " + next.Text));
+                i = j;
+                continue;
+            }
             var of = next.Is("of");
             var after = of ? At(tokens, j + 1) : next;
             if (by && !(after.IsWord && HeldMarkers.Contains(after.Text)) && !(after.IsWord && after.Text is "a" or "an"))
@@ -570,6 +579,14 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
                 continue;
             }
             if (any && w == "hundred") { current = (current == 0 ? 1 : current) * 100; j++; continue; }
+            // "the last hundred lines": a bare hundred/thousand after a determiner.
+            if (!any && j == i && w is "hundred" or "thousand" && i > 0 && raw[i - 1].IsWord && raw[i - 1].Text is "last" or "the" or "first" or "past" or "top" or "latest" or "previous")
+            {
+                current = w == "hundred" ? 100 : 1000;
+                any = true;
+                j++;
+                continue;
+            }
             if (any && Scales.TryGetValue(w, out var s) && s >= 1000 && w is not "m" and not "k")
             {
                 total += (current == 0 ? 1 : current) * s;

@@ -78,6 +78,12 @@ internal sealed class TypoCorrector
             if (candidates.Count == 0) return [];
             if (candidates.Count > 1)
             {
+                // "restartt" is one edit from "restart" and "restarts": forms of one word, so the base form.
+                var all = candidates;
+                candidates = all.Where(x => !all.Exists(y => y != x && IsInflection(x, y) && y.Length < x.Length)).ToList();
+            }
+            if (candidates.Count > 1)
+            {
                 var meaningful = candidates.Where(_targets.Contains).ToList();
                 if (meaningful.Count == 0) return [];
                 (ambiguous ??= []).Add((t.Text, meaningful.Count > 1 ? meaningful : candidates));
