@@ -322,6 +322,19 @@ public sealed partial class OfflineParser
         return -1;
     }
 
+    /// <summary>A word with a meaning of its own (not a filler, greeting, system filler or state word) that gave the clause no intent.</summary>
+    private static bool HasStrayWord(Clause c)
+    {
+        foreach (var t in c.Tokens)
+        {
+            if (!t.IsWord || SymbolResolver.Coins.ContainsKey(t.Text)) continue;
+            if (Lexicon.Fillers.Contains(t.Text) || Lexicon.Chit.Contains(t.Text) || Lexicon.SystemFillers.Contains(t.Text) || Lexicon.StatusWeak.Contains(t.Text)
+                || Lexicon.PriceNouns.Contains(t.Text) || t.Text is "coin" or "coins" or "token" or "usdt" or "perp" or "spot" or "pair" or "symbol" or "ticker" or "please" or "canyou") continue;
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>"half eth", "a third sol" with no article or "my": the amount it would be as a quantity, else null.</summary>
     internal static string? BareFractionBeforeCoin(Clause c)
     {
@@ -569,6 +582,18 @@ public sealed partial class OfflineParser
                 return;
             }
             c.BareEntity = true;
+            if (c.Symbols.Count > 0 && c.Systems.Count == 0 && (c.HasNumber() || c.HasAny(Lexicon.MoneyVerbs) && !c.Has("please") || HasStrayWord(c)))
+            {
+                // "throw 300 at eth", "btc is pumping": not a price question, and not clear enough to trade on. Decided
+                // after the clause had its chance to continue the one before ("buy 0.1 btc and 2 eth").
+                var coin = SymbolResolver.BaseOf(c.Symbols[0]);
+                if (c.HasNumber() && c.HasAny(Lexicon.MoneyVerbs))
+                {
+                    var n = c.Tokens.First(t => t.IsNumber).ToString();
+                    c.Question = $"Do you mean {n} USDT worth of {coin}? Say \"buy ${n} of {coin}\", or give a quantity (\"buy {n} {coin}\").";
+                }
+                else c.Reason = $"I'm not sure what you want me to do about {coin}. Ask e.g. \"price of {coin}\", or tell me what to trade (\"buy 0.1 {coin}\").";
+            }
             return;
         }
         if (c.Tokens.All(t => t.Kind != TokenKind.Word || Lexicon.Chit.Contains(t.Text) || Lexicon.Fillers.Contains(t.Text)) && c.HasAny(ChitCore))

@@ -93,6 +93,12 @@ public sealed partial class OfflineParser
             if (symbolAfter || (c.WordAt(i + 1) is "of" && c.WordAt(i + 2) is "it" or "that" or "them"))
             {
                 if (t.Has(NumberFlags.Dollar)) notional = value;
+                else if (c.WordAt(i + 1) == "of" && !t.Has(NumberFlags.Fraction) && !t.Has(NumberFlags.Spelled) && value >= 10 && symbolAfter)
+                {
+                    // "buy 500 of eth": 500 ETH or $500 of ETH? Two very different orders, so ask.
+                    var coin = c.Symbols.Count == 1 ? SymbolResolver.BaseOf(c.Symbols[0]) : "it";
+                    return $"Do you mean {Show(value)} {coin}, or ${Show(value)} worth of {coin}? Say \"{verb} {Show(value)} {coin}\" or \"{verb} ${Show(value)} of {coin}\".";
+                }
                 else qty = value;
                 continue;
             }
@@ -119,6 +125,10 @@ public sealed partial class OfflineParser
         {
             var value = c.Tokens[i].Value;
             var afterSymbolOrVerb = i > 0 && (i - 1 == c.Head || MatchSymbol(c.Tokens, i - 1, out _, out _) || c.WordAt(i - 1) is "limit" or "market" or "spot" or "perp");
+            if (qty is null && notional is null && afterSymbolOrVerb && i > 0 && MatchSymbol(c.Tokens, i - 1, out _, out _)
+                && (c.Tokens[i].Has(NumberFlags.Thousands) || c.Tokens[i].Text.Contains(',')))
+                // "long btc 60k": a number written like a price right after the coin is not taken as a quantity.
+                return $"Is {Show(value)} the price or the quantity? Say e.g. \"{verb} 0.1 {SymbolResolver.BaseOf(symbol ?? "BTCUSDT")} at {Show(value)}\".";
             if (qty is null && notional is null && afterSymbolOrVerb) qty = value;
             else if (price is null && c.Has("limit") && qty is not null) price = value;
             else return $"I'm not sure what {Show(value)} means here. Say e.g. \"{verb} 0.1 BTC at 45000\" or \"{verb} $500 of ETH\".";

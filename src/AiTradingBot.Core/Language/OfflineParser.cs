@@ -354,6 +354,15 @@ public sealed partial class OfflineParser : IInterpreter
                 clauses[^1] = Analyze(joined, order.QuestionMark || question);
                 continue;
             }
+            // "close my eth and my sol positions", "cancel my btc and my eth orders": the second noun phrase shares the verb.
+            if (clauses.Count > 0 && c.Symbols.Count > 0 && !c.QuestionForm && c.Index(Lexicon.ViewVerbs) < 0
+                && (clauses[^1].Intent == Intent.Close && c.Intent == Intent.Positions || clauses[^1].Intent == Intent.Cancel && c.Intent == Intent.OrderList))
+            {
+                var withHead = new List<Token>(c.Tokens.Count + 1) { Token.Word(clauses[^1].Intent == Intent.Close ? "close" : "cancel") };
+                withHead.AddRange(c.Tokens);
+                clauses.Add(Analyze(withHead, question));
+                continue;
+            }
             // ", stop at 40k" after an order is its stop-loss, not a system stop.
             if (c.Intent == Intent.Stop && c.Systems.Count == 0 && c.HasNumber() && clauses.Count > 0 && clauses[^1].Intent == Intent.Order)
             {
@@ -365,7 +374,8 @@ public sealed partial class OfflineParser : IInterpreter
                 clauses[^1] = Analyze(joined, order.QuestionMark || question);
                 continue;
             }
-            if (c.BareEntity) c.Intent = c.Systems.Count > 0 ? Intent.Status : Intent.Price;
+            if (c.BareEntity)
+                c.Intent = c.Question is not null ? Intent.Clarify : c.Reason is not null ? Intent.Nothing : c.Systems.Count > 0 ? Intent.Status : Intent.Price;
             else if (c.Intent == Intent.Unknown && IsIgnorable(c) && clauses.Count > 0) continue;
             clauses.Add(c);
         }
