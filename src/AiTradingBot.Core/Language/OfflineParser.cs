@@ -136,7 +136,8 @@ public sealed partial class OfflineParser : IInterpreter
     private static List<Token> MoveLeadingCondition(List<Token> tokens)
     {
         var f = 0;
-        while (f < tokens.Count && tokens[f].IsWord && tokens[f].Text is "please" or "ok" or "okay" or "so" or "hey" or "and" or "then" or "just" or "canyou") f++;
+        while (f < tokens.Count && (tokens[f].Kind == TokenKind.Punct
+            || tokens[f].IsWord && tokens[f].Text is "please" or "ok" or "okay" or "so" or "hey" or "hi" or "hello" or "yo" or "bot" or "and" or "then" or "just" or "canyou" or "alright" or "right" or "now")) f++;
         if (f >= tokens.Count || !tokens[f].IsWord) return tokens;
         var lead = tokens[f].Text;
         if (lead is not ("if" or "when" or "once" or "whenever" or "should")) return tokens;
@@ -167,10 +168,15 @@ public sealed partial class OfflineParser : IInterpreter
         if (end < 0 || orderStart >= tokens.Count) return tokens;
         var order = tokens.GetRange(orderStart, tokens.Count - orderStart);
         if (!order.Exists(t => t.IsWord && IsOrderWord(t.Text))) return tokens;
+        // Only a single order: with more clauses after it the condition's reach is unclear, so the message is left as
+        // written (a leading condition clause then stops any gated step).
+        for (var k = 0; k < order.Count; k++)
+            if (order[k].Kind == TokenKind.Punct && k < order.Count - 1 || order[k].IsWord && order[k].Text is "then" or "and" or "also" or "plus" or "but")
+                return tokens;
         if (coinAt is null && !tokens.GetRange(f, end - f).Exists(t => t.Is("it") || t.Is("price"))) return tokens;
 
         var result = new List<Token>(tokens.Count + 2);
-        result.AddRange(tokens.GetRange(0, f));
+        result.AddRange(tokens.GetRange(0, f).Where(t => t.IsWord));
         var orderHasCoin = false;
         for (var k = 0; k < order.Count; k++)
             if (order[k].IsWord && MatchSymbol(order, k, out _, out _)) orderHasCoin = true;

@@ -303,6 +303,11 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
                 case '&' or '+':
                     output.Add(Token.Word("and"));
                     break;
+                case '>' or '<' when !(i + 1 < s.Length && s[i + 1] is '>' or '<'):
+                    // "if eth > 4000": a comparison reads as above / below.
+                    output.Add(Token.Word(c == '>' ? "above" : "below"));
+                    if (i + 1 < s.Length && s[i + 1] == '=') i++;
+                    break;
                 case '%':
                     if (output.Count > 0 && output[^1].IsNumber) output[^1] = output[^1] with { Flags = output[^1].Flags | NumberFlags.Percent };
                     break;
@@ -333,6 +338,26 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         while (i < s.Length && char.IsAsciiDigit(s[i])) i++; // absurdly long digit runs are cut, not parsed
         if (!decimal.TryParse(buf[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
             value = 0;
+
+        // "1/2", "3/4": a written fraction reads as the words, so "sell 1/2 my eth" and "sell half my eth" are one grammar.
+        if (!fraction && !dollar && i + 1 < s.Length && s[i] == '/' && char.IsAsciiDigit(s[i + 1]) && (i + 2 >= s.Length || !char.IsAsciiDigit(s[i + 2])) && value is >= 1 and <= 9)
+        {
+            var words = (value, s[i + 1]) switch
+            {
+                (1, '2') => ["half"],
+                (1, '3') => ["third"],
+                (1, '4') => ["quarter"],
+                (2, '3') => ["2", "thirds"],
+                (3, '4') => ["3", "quarters"],
+                _ => (string[]?)null,
+            };
+            if (words is not null)
+            {
+                foreach (var w in words)
+                    output.Add(char.IsAsciiDigit(w[0]) ? Token.Number(w[0] - '0', w[0] - '0', NumberFlags.None, w) : Token.Word(w));
+                return i + 2;
+            }
+        }
 
         // 9:30 or 18:00 is a clock time.
         if (!fraction && i + 2 < s.Length && s[i] == ':' && char.IsAsciiDigit(s[i + 1]) && char.IsAsciiDigit(s[i + 2])
