@@ -30,7 +30,16 @@ internal static class Lexicon
     public static readonly FrozenSet<string> PastVerbs = Set("restarted", "stopped", "started", "crashed", "died", "failed", "rebooted", "deployed", "killed", "halted", "paused",
         "launched", "bought", "sold", "shorted", "longed", "closed", "cancelled", "canceled", "opened", "exited", "placed", "traded", "made", "lost", "earned", "went", "was", "were",
         "broke", "dumped", "pumped", "liquidated", "flattened", "happened", "bounced", "terminated", "resumed", "froze", "hung", "tanked", "mooned", "rallied", "spiked", "crashed",
-        "shut", "rekt", "got", "had", "did", "turned", "ran", "executed", "filled", "purchased", "exploded", "collapsed", "gained", "dropped", "fell", "rose", "climbed", "hit", "touched", "reached", "crossed", "dipped", "surged", "jumped");
+        "shut", "rekt", "got", "had", "did", "turned", "ran", "executed", "filled", "purchased", "exploded", "collapsed", "gained", "dropped", "fell", "rose", "climbed", "hit", "touched", "reached", "crossed", "dipped", "surged", "jumped",
+        "told", "said", "asked", "suggested", "recommended", "mentioned", "advised", "thought", "heard", "saw", "tweeted", "posted", "wanted");
+
+    /// <summary>Reported speech ("my friend said to get out of btc"): what someone else said is not an instruction.</summary>
+    public static readonly FrozenSet<string> ReportingVerbs = Set("told", "said", "asked", "suggested", "recommended", "mentioned", "advised", "thought", "heard", "saw", "tweeted", "posted", "wanted");
+
+    /// <summary>Ordinary English words one edit from a command word: known, so never "corrected" into one.</summary>
+    public static readonly FrozenSet<string> NotTypos = Set("smart", "stars", "stare", "stark", "clone", "chose", "grade", "grades", "trace", "black", "block", "stock", "stocks",
+        "sales", "scale", "borders", "border", "lodge", "prize", "pride", "prime", "slice", "shore", "score", "store", "stole", "stone",
+        "blues", "cause", "coast", "cloud", "could", "would", "should", "staff", "stuff", "still", "stall", "spell", "smell", "shell", "sells", "bells", "tells");
 
     /// <summary>Plural nouns for the whole fleet in a status question ("how are my bots doing").</summary>
     public static readonly FrozenSet<string> FleetPlurals = Set("bots", "systems", "services", "containers", "things", "algos", "strategies", "traders", "engines", "servers");
@@ -117,6 +126,6 @@ internal static class Lexicon
             "pm", "oclock", "then", "whatsup", "help", "canyou", "please", "up", "trading", "noon", "midnight", "tenth", "tenths",
             "fifth", "fifths", "halves", "flat", "table", "overall", "full", "general", "global", "earlier", "ago", "last", "night",
             "mean", "means", "meaning", "define", "definition", "explain", "difference", "who", "whom", "whose", "worth", "hold"),
-        AmountBuyVerbs, MoneyVerbs, PastVerbs, FleetPlurals,
+        AmountBuyVerbs, MoneyVerbs, PastVerbs, FleetPlurals, NotTypos,
     }.SelectMany(s => s).ToFrozenSet(StringComparer.Ordinal);
 }

@@ -138,6 +138,12 @@ public sealed partial class OfflineParser
 
     private void Classify(Clause c)
     {
+        if (IsStatement(c))
+        {
+            c.Intent = Intent.Nothing;
+            c.Reason = "That sounds like a report of something that already happened, not an instruction, so I did nothing. Tell me what you would like done (a status check, logs, an order…) and I will.";
+            return;
+        }
         var k = c.Index(Lexicon.KillswitchWords);
         if (k >= 0)
         {
@@ -150,12 +156,6 @@ public sealed partial class OfflineParser
             return;
         }
 
-        if (IsStatement(c))
-        {
-            c.Intent = Intent.Nothing;
-            c.Reason = "That sounds like a report of something that already happened, not an instruction, so I did nothing. Tell me what you would like done (a status check, logs, an order…) and I will.";
-            return;
-        }
         if (IsOffTopicQuestion(c))
         {
             c.Intent = Intent.Nothing;
@@ -244,7 +244,7 @@ public sealed partial class OfflineParser
     /// A report of the past ("I restarted charlie earlier", "bravo crashed last night", "charlie was down yesterday"):
     /// a subject first (I, we, my friend, a system, a coin) and a past-tense verb right after it, not a question.
     /// </summary>
-    private bool IsStatement(Clause c)
+    internal bool IsStatement(Clause c)
     {
         if (c.QuestionForm || c.Polite) return false;
         var first = c.FirstContent();
@@ -265,7 +265,7 @@ public sealed partial class OfflineParser
         else return false;
         while (c.WordAt(k) is "already" or "just" or "also" or "actually" or "accidentally" or "have" or "had" or "has" or "all" or "both" or "literally" or "totally" or "completely" or "apparently")
             k++;
-        return Lexicon.PastVerbs.Contains(c.WordAt(k)) && c.WordAt(k + 1) is not "to";
+        return Lexicon.ReportingVerbs.Contains(c.WordAt(k)) || (Lexicon.PastVerbs.Contains(c.WordAt(k)) && c.WordAt(k + 1) is not "to");
     }
 
     /// <summary>Questions about the world or about words ("what's the capital of italy", "who built you", "what does leverage mean?").</summary>

@@ -124,6 +124,9 @@ public sealed partial class OfflineParser : IInterpreter
         if (IsHypothetical(tokens))
             return new(Plan.Nothing(input, "That sounds like a what-if or a request for advice. I don't give trading advice or act on hypotheticals; tell me directly what to do."), true);
 
+        if (IsReportedSpeech(tokens))
+            return new(Plan.Nothing(input, "That's what someone else said, not an instruction from you, so I did nothing. If you want it done, tell me directly."), true);
+
         var clauses = ReadClauses(tokens);
         return Assemble(input, clauses, context);
     }
@@ -199,6 +202,20 @@ public sealed partial class OfflineParser : IInterpreter
             result.Add(tokens[k]);
         }
         return result;
+    }
+
+    /// <summary>"my friend said to get out of btc", "someone told me to stop alpha and bravo": the whole message is a report.</summary>
+    private bool IsReportedSpeech(List<Token> tokens)
+    {
+        var reporting = false;
+        foreach (var t in tokens)
+            if (t.IsWord && Lexicon.ReportingVerbs.Contains(t.Text)) { reporting = true; break; }
+        if (!reporting) return false;
+        var whole = new Clause(tokens, false);
+        if (!IsStatement(whole)) return false;
+        for (var i = 0; i < tokens.Count; i++)
+            if (tokens[i].IsWord && Lexicon.ReportingVerbs.Contains(tokens[i].Text)) return i <= whole.FirstContent() + 4;
+        return false;
     }
 
     private static bool IsOrderWord(string w) => Lexicon.BuyVerbs.Contains(w) || Lexicon.SellVerbs.Contains(w) || Lexicon.AmountBuyVerbs.Contains(w)

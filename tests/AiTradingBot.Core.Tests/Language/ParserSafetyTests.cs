@@ -51,6 +51,16 @@ public sealed class ParserSafetyTests
         "would it hurt to {0}?", "perhaps {0}", "what would you do, {0}?",
     ];
 
+    /// <summary>Reports of the past and of what someone else said are statements, not instructions (issue 21).</summary>
+    private static readonly string[] Statements =
+    [
+        "someone told me to {0}", "my friend said to {0}", "my broker suggested I {0}", "he said we should {0}",
+        "I read that you should {0}", "they recommended to {0}",
+    ];
+
+    public static IEnumerable<TheoryDataRow<string>> ReportedCommands() =>
+        GatedCommands.SelectMany(c => Statements.Select(n => new TheoryDataRow<string>(string.Format(n, c))));
+
     public static IEnumerable<TheoryDataRow<string>> NegatedCommands() =>
         GatedCommands.SelectMany(c => Negations.Select(n => new TheoryDataRow<string>(string.Format(n, c))));
 
@@ -70,6 +80,10 @@ public sealed class ParserSafetyTests
     [Theory]
     [MemberData(nameof(NegatedCommands))]
     public void A_negated_command_never_yields_a_gated_step(string text) => AssertNoGatedStep(text);
+
+    [Theory]
+    [MemberData(nameof(ReportedCommands))]
+    public void Reported_speech_never_yields_a_gated_step(string text) => AssertNoGatedStep(text);
 
     [Theory]
     [MemberData(nameof(HypotheticalCommands))]
