@@ -106,7 +106,13 @@ public sealed partial class OfflineParser : IInterpreter
             return new(Plan.Nothing(input, "I didn't find any instruction in that. Try /help."), false);
 
         var corrections = _typos.Correct(input, tokens, out var corrected, out var typoQuestion);
-        if (typoQuestion is not null) return new(Plan.Clarification(input, typoQuestion), false);
+        if (typoQuestion is not null)
+        {
+            // A word one edit from two known words is asked about only in a message that otherwise reads as a request:
+            // "what's the capital of spain" stays an off-topic question, not "did you mean spin or spawn?".
+            var plain = ParseTokens(input, tokens, context);
+            return plain.Plan.Kind == PlanKind.None ? plain : new(Plan.Clarification(input, typoQuestion), false);
+        }
         if (corrections.Count > 0)
         {
             _tokenizer.Tokenize(corrected, tokens);
