@@ -50,6 +50,9 @@ internal sealed class Clause(List<Token> tokens, bool questionMark)
     /// <summary>Phrased as a question (question mark or starts with a question word).</summary>
     public bool QuestionForm { get; set; }
 
+    /// <summary>A money amount put into a coin without a buy verb ("throw $300 at eth"): the order's side is buy.</summary>
+    public bool ImpliedBuy { get; set; }
+
     /// <summary>Only a bare system or symbol, no intent word ("alpha?", "btc").</summary>
     public bool BareEntity { get; set; }
 

@@ -18,7 +18,31 @@ internal static class Lexicon
     public static readonly FrozenSet<string> DownParticles = Set("down", "off", "offline");
     public static readonly FrozenSet<string> ExecVerbs = Set("run", "execute", "exec", "perform", "trigger", "invoke", "do", "fire");
     public static readonly FrozenSet<string> BuyVerbs = Set("buy", "purchase", "long", "acquire", "accumulate", "bid");
-    public static readonly FrozenSet<string> SellVerbs = Set("sell", "short", "dump", "offload");
+    public static readonly FrozenSet<string> SellVerbs = Set("sell", "short", "dump", "offload", "unload");
+
+    /// <summary>Buy verbs only when an amount or a coin follows ("grab 0.1 btc", but "grab the logs").</summary>
+    public static readonly FrozenSet<string> AmountBuyVerbs = Set("grab", "snag", "scoop", "get", "nab", "fetch");
+
+    /// <summary>Verbs that put money into a coin ("throw $300 at eth", "allocate 200 usdt to sol"): a notional buy.</summary>
+    public static readonly FrozenSet<string> MoneyVerbs = Set("throw", "allocate", "put", "spend", "invest", "plonk", "toss", "stick", "park", "chuck", "commit", "drop", "use", "grab", "get", "want", "please", "buy", "deploy", "add", "move", "transfer", "bet", "wager", "splash", "plough", "plow", "pour");
+
+    /// <summary>Past-tense reports ("I restarted charlie earlier", "bravo crashed last night"): statements, not commands.</summary>
+    public static readonly FrozenSet<string> PastVerbs = Set("restarted", "stopped", "started", "crashed", "died", "failed", "rebooted", "deployed", "killed", "halted", "paused",
+        "launched", "bought", "sold", "shorted", "longed", "closed", "cancelled", "canceled", "opened", "exited", "placed", "traded", "made", "lost", "earned", "went", "was", "were",
+        "broke", "dumped", "pumped", "liquidated", "flattened", "happened", "bounced", "terminated", "resumed", "froze", "hung", "tanked", "mooned", "rallied", "spiked", "crashed",
+        "shut", "rekt", "got", "had", "did", "turned", "ran", "executed", "filled", "purchased", "exploded", "collapsed", "gained", "dropped", "fell", "rose", "climbed", "hit", "touched", "reached", "crossed", "dipped", "surged", "jumped",
+        "told", "said", "asked", "suggested", "recommended", "mentioned", "advised", "thought", "heard", "saw", "tweeted", "posted", "wanted");
+
+    /// <summary>Reported speech ("my friend said to get out of btc"): what someone else said is not an instruction.</summary>
+    public static readonly FrozenSet<string> ReportingVerbs = Set("told", "said", "asked", "suggested", "recommended", "mentioned", "advised", "thought", "heard", "saw", "tweeted", "posted", "wanted");
+
+    /// <summary>Ordinary English words one edit from a command word: known, so never "corrected" into one.</summary>
+    public static readonly FrozenSet<string> NotTypos = Set("smart", "stars", "stare", "stark", "clone", "chose", "grade", "grades", "trace", "black", "block", "stock", "stocks",
+        "sales", "scale", "borders", "border", "lodge", "prize", "pride", "prime", "slice", "shore", "score", "store", "stole", "stone",
+        "blues", "cause", "coast", "cloud", "could", "would", "should", "staff", "stuff", "still", "stall", "spell", "smell", "shell", "sells", "bells", "tells");
+
+    /// <summary>Plural nouns for the whole fleet in a status question ("how are my bots doing").</summary>
+    public static readonly FrozenSet<string> FleetPlurals = Set("bots", "systems", "services", "containers", "things", "algos", "strategies", "traders", "engines", "servers");
     public static readonly FrozenSet<string> CloseVerbs = Set("close", "flatten", "exit", "liquidate", "unwind", "square", "reduce", "trim", "cut");
     public static readonly FrozenSet<string> CancelVerbs = Set("cancel", "revoke", "withdraw", "pull", "remove", "delete", "clear", "kill", "drop", "scrap", "cancell", "nuke");
     public static readonly FrozenSet<string> ReportStopVerbs = Set("stop", "cancel", "unschedule", "remove", "delete", "disable", "end", "kill", "drop", "unsubscribe", "nomore", "pause", "mute", "halt", "deactivate", "scrap", "quit");
@@ -27,7 +51,8 @@ internal static class Lexicon
     public static readonly FrozenSet<string> PlaceVerbs = Set("place", "put", "submit", "create", "open", "enter", "make", "set");
 
     public static readonly FrozenSet<string> StatusStrong = Set("status", "sitrep", "state", "health", "uptime", "overview", "situation", "dashboard", "statuses", "states", "condition");
-    public static readonly FrozenSet<string> StatusWeak = Set("up", "down", "running", "alive", "online", "offline", "working", "stopped", "crashed", "dead", "doing", "healthy", "ok", "okay", "fine", "responding", "live", "started", "restarted", "functioning", "operational", "active", "going", "whatsup", "check", "look");
+    public static readonly FrozenSet<string> StatusWeak = Set("up", "down", "running", "alive", "online", "offline", "working", "stopped", "crashed", "dead", "doing", "healthy", "ok", "okay", "fine", "responding", "live", "started", "restarted", "functioning", "operational", "active", "going", "whatsup", "check", "look", "alright",
+        "crash", "crashes", "die", "dies", "fail", "fails", "failing", "good");
     public static readonly FrozenSet<string> DiagNouns = Set("diagnostics", "diagnostic", "diag", "diags", "diagnose", "cpu", "memory", "mem", "ram", "resources", "resource", "usage", "load", "restarts", "metrics", "stats", "statistics", "disk", "utilization", "utilisation", "consumption", "vitals");
     public static readonly FrozenSet<string> LogNouns = Set("logs", "log", "intel", "tail", "lines", "line", "output", "errors", "error", "warnings", "warning", "exceptions", "exception", "logfile", "stdout", "stderr", "journal", "logging", "traceback", "tracebacks");
     public static readonly FrozenSet<string> TradeNouns = Set("trades", "trade", "fills", "fill", "executions", "history", "transactions", "filled");
@@ -98,6 +123,9 @@ internal static class Lexicon
             "matching", "mentioning", "filter", "filtered", "only", "lines", "entries", "rows", "coin", "coins", "token",
             "tokens", "pair", "pairs", "symbol", "symbols", "price", "long", "short", "longs", "shorts", "side", "size",
             "amount", "quantity", "qty", "some", "few", "entry", "exit", "tomorrow", "tonight", "morning", "evening", "am",
-            "pm", "oclock", "then", "whatsup", "help", "canyou", "please", "up", "trading", "noon", "midnight"),
+            "pm", "oclock", "then", "whatsup", "help", "canyou", "please", "up", "trading", "noon", "midnight", "tenth", "tenths",
+            "fifth", "fifths", "halves", "flat", "table", "overall", "full", "general", "global", "earlier", "ago", "last", "night",
+            "mean", "means", "meaning", "define", "definition", "explain", "difference", "who", "whom", "whose", "worth", "hold"),
+        AmountBuyVerbs, MoneyVerbs, PastVerbs, FleetPlurals, NotTypos,
     }.SelectMany(s => s).ToFrozenSet(StringComparer.Ordinal);
 }

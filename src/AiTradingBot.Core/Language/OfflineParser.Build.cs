@@ -20,6 +20,9 @@ public sealed partial class OfflineParser
         Gated,
     }
 
+    /// <summary>"a couple of lines", "a few trades": a count too vague to guess.</summary>
+    private static readonly System.Collections.Frozen.FrozenSet<string> VagueCounts = System.Collections.Frozen.FrozenSet.ToFrozenSet(["couple", "few", "several", "handful", "bunch"]);
+
     /// <summary>Adds the clause's steps, or returns the question to ask instead.</summary>
     private string? Build(Clause c, ResolveState s, List<PlanStep> steps)
     {
@@ -28,6 +31,12 @@ public sealed partial class OfflineParser
         switch (c.Intent)
         {
             case Intent.Status:
+                // "sitrep", "overview", "dashboard" are the whole-fleet report unless a system is named or referred to.
+                if (c.Systems.Count == 0 && c.Pronoun is null && c.WordAt(c.Head) is "sitrep" or "overview" or "dashboard" && UnknownName(c) is null)
+                {
+                    steps.Add(new SystemStatusArgs("all"));
+                    return null;
+                }
                 (systems, q) = ResolveSystems(c, s, SystemUse.DefaultAll, "check");
                 if (q is null) foreach (var x in systems) steps.Add(new SystemStatusArgs(x));
                 return q;
@@ -221,6 +230,7 @@ public sealed partial class OfflineParser
         List<string> targets;
         if (c.Symbols.Count > 0) targets = c.Symbols;
         else if (c.AllWord || c.Has("positions")) targets = ["all"];
+        else if (c.WordAt(c.Head) == "flatten" && c.Pronoun is null && c.Unknown.Count == 0 && !c.Has("position")) targets = ["all"];
         else if (c.Pronoun is not null && ReferredSymbols(c, s, implicitOk: false) is { Count: > 0 } referred) targets = referred;
         else if (UnknownCoin(c) is { } coin) return $"I don't know the coin \"{coin}\". Which position should I close? (e.g. BTC, or \"all\")";
         else return "Which position should I close? Name the coin (e.g. BTC or ETHUSDT) or say \"all\".";
@@ -298,6 +308,7 @@ public sealed partial class OfflineParser
             found = true;
             break;
         }
+        if (!found && c.HasAny(VagueCounts)) return "How many trades should I show? Give a number, e.g. \"last 5 trades\".";
         if (!found && c.HasAny("trade", "fill", "execution") && !c.HasAny("trades", "fills", "executions") && c.HasAny("last", "latest", "recent")) limit = 1;
         var symbol = c.Symbols.FirstOrDefault();
         var system = c.Systems.FirstOrDefault();
@@ -409,6 +420,8 @@ public sealed partial class OfflineParser
                     break;
             }
         }
+        if (lines is null && c.HasAny(VagueCounts))
+            return (0, null, null, "How many log lines should I show? Give a number, e.g. \"last 20 lines\".");
         return (lines ?? 50, grep, since, null);
     }
 }

@@ -49,13 +49,21 @@ public sealed partial class OfflineParser
             }
             if (Lexicon.Negations.Contains(w)) c.Negated = true;
             if (w is "canyou" or "please" or "kindly") c.Polite = true;
-            if (!Lexicon.Known.Contains(w) && !_commands.Contains(w)) c.Unknown.Add(w);
+            if (!Lexicon.Known.Contains(w) && !_commands.Contains(w) && !AmbiguousCoins.Contains(w)) c.Unknown.Add(w);
         }
         var first = c.FirstContent();
         var firstWord = c.WordAt(first);
         c.QuestionForm = question || (Lexicon.QuestionStarts.Contains(firstWord)
             && !(firstWord is "do" or "does" && c.WordAt(first + 1) is "a" or "an" or "the" or "some" or "it"));
         Classify(c);
+        if (c.Intent is not (Intent.Clarify or Intent.Nothing or Intent.Chat))
+            foreach (var u in c.Unknown)
+                if (u.Length < TypoCorrector.MinLength && (c.WordAt(first) == u || c.Systems.Count > 0) && _typos.Suggest(u) is { } meant)
+                {
+                    // "show the lgos of alpha": too short to correct safely, so ask rather than guess around it.
+                    Ask(c, $"I don't know the word \"{u}\". Did you mean \"{meant}\"? Please send the instruction again.");
+                    break;
+                }
         return c;
     }
 
@@ -130,6 +138,12 @@ public sealed partial class OfflineParser
 
     private void Classify(Clause c)
     {
+        if (IsStatement(c))
+        {
+            c.Intent = Intent.Nothing;
+            c.Reason = "That sounds like a report of something that already happened, not an instruction, so I did nothing. Tell me what you would like done (a status check, logs, an order…) and I will.";
+            return;
+        }
         var k = c.Index(Lexicon.KillswitchWords);
         if (k >= 0)
         {
@@ -139,6 +153,13 @@ public sealed partial class OfflineParser
                 Set(c, Intent.Help, k);
             else
                 Set(c, Intent.Killswitch, k);
+            return;
+        }
+
+        if (IsOffTopicQuestion(c))
+        {
+            c.Intent = Intent.Nothing;
+            c.Reason = "That's outside what I can help with: I look after your trading systems and account (status, logs, balance, PnL, orders). Try /help.";
             return;
         }
 
@@ -176,9 +197,22 @@ public sealed partial class OfflineParser
         }
 
         var side = SideVerbIndex(c);
+        if (side >= 0 && c.WordAt(side) is "sell" or "dump" or "offload" or "unload" && BareFractionBeforeCoin(c) is { } bare)
+        {
+            // "sell half eth": half an ETH, or half of the ETH position? Two different gated actions, so ask.
+            var coin = SymbolResolver.BaseOf(c.Symbols[0]);
+            Ask(c, $"Do you mean {bare} {coin} as an amount, or {c.WordAt(c.Index(bare == "0.5" ? "half" : bare == "0.25" ? "quarter" : "third"))} of your {coin} position? Say \"sell {bare} {coin}\" or \"close half my {coin}\".");
+            return;
+        }
         if (side >= 0)
         {
             Set(c, IsSellEverything(c, side) ? Intent.Close : Intent.Order, side);
+            return;
+        }
+        if (MoneyBuyIndex(c) is var money and >= 0)
+        {
+            c.ImpliedBuy = true;
+            Set(c, Intent.Order, money);
             return;
         }
         if (PlaceOrderIndex(c) is var place and >= 0)
@@ -206,6 +240,54 @@ public sealed partial class OfflineParser
         ClassifyReadOnly(c);
     }
 
+    /// <summary>
+    /// A report of the past ("I restarted charlie earlier", "bravo crashed last night", "charlie was down yesterday"):
+    /// a subject first (I, we, my friend, a system, a coin) and a past-tense verb right after it, not a question.
+    /// </summary>
+    internal bool IsStatement(Clause c)
+    {
+        if (c.QuestionForm || c.Polite) return false;
+        var first = c.FirstContent();
+        if (first >= c.Tokens.Count || !c.Tokens[first].IsWord) return false;
+        var w = c.WordAt(first);
+        var k = first;
+        if (w is "i" or "we" or "he" or "she" or "they" or "someone" or "somebody" or "you" or "it" or "everything" or "everyone") k = first + 1;
+        else if (w is "my" or "our" or "his" or "her" or "their" or "the" or "your")
+        {
+            k = first + 1;
+            while (k < c.Tokens.Count && k <= first + 3 && c.Tokens[k].IsWord && !Lexicon.PastVerbs.Contains(c.WordAt(k))) k++;
+        }
+        else if (MatchSystem(c.Tokens, first, out _, out var length) || MatchSymbol(c.Tokens, first, out _, out length))
+        {
+            k = first + length;
+            while (k < c.Tokens.Count && Lexicon.SystemFillers.Contains(c.WordAt(k))) k++;
+        }
+        else return false;
+        while (c.WordAt(k) is "already" or "just" or "also" or "actually" or "accidentally" or "have" or "had" or "has" or "all" or "both" or "literally" or "totally" or "completely" or "apparently")
+            k++;
+        return Lexicon.ReportingVerbs.Contains(c.WordAt(k)) || (Lexicon.PastVerbs.Contains(c.WordAt(k)) && c.WordAt(k + 1) is not "to");
+    }
+
+    /// <summary>Questions about the world or about words ("what's the capital of italy", "who built you", "what does leverage mean?").</summary>
+    private static bool IsOffTopicQuestion(Clause c)
+    {
+        var first = c.FirstContent();
+        var w = c.WordAt(first);
+        if (w is "who" or "whom" or "whose") return true;
+        if (w is "what" && c.WordAt(first + 1) is "time" or "day" or "date" or "year" && c.Symbols.Count == 0 && c.Systems.Count == 0) return true;
+        if (c.HasAny("mean", "means", "meaning", "define", "definition", "explain", "explanation", "difference", "joke", "jokes")) return true;
+        if (w is "what" && c.WordAt(first + 1) is "is" or "are" && c.WordAt(first + 2) is "a" or "an") return true;
+        if (w is "what" && c.WordAt(first + 1) is "is" or "are" && first + 3 == c.Tokens.Count && c.Symbols.Count == 1 && c.WordAt(first + 2).Length >= 6) return true;
+        if (w is "how" && c.WordAt(first + 1) is "do" or "does" or "can" or "to" && c.Unknown.Count > 0 && c.Systems.Count == 0 && c.Symbols.Count == 0) return true;
+        if (c.Has("capital") && !c.HasAny("my", "our", "your", "howmuch", "available", "left", "free", "total")) return true;
+        if (c.HasAny("tax", "taxes", "taxed", "owe")) return true;
+        if (w is "what" or "why" && c.WordAt(first + 1) is "made" or "caused" or "makes" or "causes") return true;
+        if (w is "how" && c.WordAt(first + 1) is "do" or "can" or "should" && c.WordAt(first + 2) is "i" or "we" or "you" or "one"
+            && c.WordAt(first + 3) is "make" or "earn" or "get" or "become" or "learn" or "start" or "invest" or "trade" && c.Systems.Count == 0) return true;
+        if (c.Has("about") && c.Unknown.Count > 0 && c.Systems.Count == 0 && c.Symbols.Count == 0) return true;
+        return false;
+    }
+
     private static bool IsCloseVerb(Clause c, int i)
     {
         if (c.WordAt(i) is "reduce" or "trim" or "cut")
@@ -222,7 +304,13 @@ public sealed partial class OfflineParser
         for (var i = 0; i < c.Tokens.Count; i++)
         {
             var w = c.WordAt(i);
+            if (Lexicon.AmountBuyVerbs.Contains(w))
+            {
+                if (IsAmountBuy(c, i)) return i;
+                continue;
+            }
             if (!IsSideWord(w)) continue;
+            if (w is "long" or "short" && OpensPosition(c, i)) return i;
             var prev = c.WordAt(i - 1);
             var next = i + 1 < c.Tokens.Count ? c.Tokens[i + 1] : default;
             if (NotVerbBefore.Contains(prev) && i != first) continue;
@@ -234,9 +322,83 @@ public sealed partial class OfflineParser
         return -1;
     }
 
+    /// <summary>A word with a meaning of its own (not a filler, greeting, system filler or state word) that gave the clause no intent.</summary>
+    private static bool HasStrayWord(Clause c)
+    {
+        foreach (var t in c.Tokens)
+        {
+            if (!t.IsWord || SymbolResolver.Coins.ContainsKey(t.Text)) continue;
+            if (Lexicon.Fillers.Contains(t.Text) || Lexicon.Chit.Contains(t.Text) || Lexicon.SystemFillers.Contains(t.Text) || Lexicon.StatusWeak.Contains(t.Text)
+                || Lexicon.PriceNouns.Contains(t.Text) || t.Text is "coin" or "coins" or "token" or "usdt" or "perp" or "spot" or "pair" or "symbol" or "ticker" or "please" or "canyou") continue;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>"half eth", "a third sol" with no article or "my": the amount it would be as a quantity, else null.</summary>
+    internal static string? BareFractionBeforeCoin(Clause c)
+    {
+        if (c.Symbols.Count != 1) return null;
+        for (var i = 0; i + 1 < c.Tokens.Count; i++)
+            if (c.WordAt(i) is "half" or "quarter" or "third" && c.Tokens[i + 1].IsWord && SymbolResolver.Coins.ContainsKey(c.Tokens[i + 1].Text))
+                return c.WordAt(i) switch { "half" => "0.5", "quarter" => "0.25", _ => "0.33" };
+        return null;
+    }
+
+    /// <summary>"grab 0.1 btc", "get me 300 bucks of eth": a buy only when an amount follows and a coin is named.</summary>
+    private static bool IsAmountBuy(Clause c, int i)
+    {
+        if (c.Symbols.Count == 0 || c.HasAny(Lexicon.LogNouns) || c.HasAny(Lexicon.TradeNouns) || c.HasAny(Lexicon.OrderNouns)) return false;
+        var k = i + 1;
+        while (c.WordAt(k) is "me" or "us" or "myself" or "up" or "on") k++;
+        return k < c.Tokens.Count && c.Tokens[k].IsNumber && !c.Tokens[k].Has(NumberFlags.Percent) && !c.Tokens[k].Has(NumberFlags.Leverage);
+    }
+
+    /// <summary>"open a 5x short on 2 sol", "2x long half an eth", "take a 4x short": long/short as the position being opened.</summary>
+    private static bool OpensPosition(Clause c, int i)
+    {
+        var p = i - 1;
+        var leverage = false;
+        while (p >= 0 && (c.WordAt(p) is "a" or "an" || c.Tokens[p].Has(NumberFlags.Leverage)))
+        {
+            leverage |= c.Tokens[p].Has(NumberFlags.Leverage);
+            p--;
+        }
+        var opener = c.WordAt(p) is "open" or "enter" or "take" or "place" or "start" or "initiate" or "put" or "go" or "want" or "please" or "canyou";
+        if (!opener && p >= 0 && !(leverage && c.WordAt(p) is "please" or "and" or "then")) return false;
+        return c.Tokens.Exists(t => t.IsNumber && !t.Has(NumberFlags.Leverage) && !t.Has(NumberFlags.Percent));
+    }
+
+    /// <summary>
+    /// Money put into a coin without a buy verb: "throw $300 at eth", "allocate 200 usdt to sol", "I want 150 dollars of
+    /// link", "$120 of btc please". Needs a money amount (a currency marker or word), exactly one coin, and a money verb
+    /// or the amount first.
+    /// </summary>
+    private static int MoneyBuyIndex(Clause c)
+    {
+        if (c.Symbols.Count != 1 || c.Systems.Count > 0) return -1;
+        var amount = -1;
+        for (var i = 0; i < c.Tokens.Count; i++)
+        {
+            var t = c.Tokens[i];
+            if (!t.IsNumber || t.Has(NumberFlags.Percent) || t.Has(NumberFlags.Leverage)) continue;
+            if (t.Has(NumberFlags.Dollar) || c.WordAt(i + 1) is "usdt" or "usd" or "usdc" or "dollars" or "dollar" or "bucks" or "quid")
+            {
+                amount = i;
+                break;
+            }
+        }
+        if (amount < 0) return -1;
+        if (c.HasAny(Lexicon.LogNouns) || c.HasAny(Lexicon.TradeNouns) || c.HasAny(Lexicon.OrderNouns) || c.HasAny(Lexicon.PositionNouns)
+            || c.HasAny(Lexicon.BalanceNouns) || c.HasAny(Lexicon.PnlNouns) || c.HasAny("price", "prices", "cost", "costs")) return -1;
+        for (var i = 0; i < amount; i++)
+            if (Lexicon.MoneyVerbs.Contains(c.WordAt(i))) return i;
+        return c.FirstContent() == amount ? amount : -1;
+    }
+
     private static bool IsSellEverything(Clause c, int side)
     {
-        if (!(c.WordAt(side) is "sell" or "dump" or "offload")) return false;
+        if (!(c.WordAt(side) is "sell" or "dump" or "offload" or "unload")) return false;
         var wholeish = c.AllWord || c.HasAny("half", "third", "thirds", "quarter", "quarters") || c.HasAny(Lexicon.PositionNouns)
             || c.Tokens.Any(t => t.Has(NumberFlags.Percent));
         var myCoin = c.Has("my") && c.Symbols.Count > 0;
@@ -346,7 +508,7 @@ public sealed partial class OfflineParser
         return -1;
     }
 
-    private static void ClassifyReadOnly(Clause c)
+    private void ClassifyReadOnly(Clause c)
     {
         int i;
         if ((i = c.Index(Lexicon.LogNouns)) >= 0 && !(c.WordAt(i) is "line" or "lines" or "output" or "error" or "errors" && c.Systems.Count == 0 && !c.HasAny("last", "tail", "show", "any", "recent", "latest")))
@@ -356,7 +518,8 @@ public sealed partial class OfflineParser
         }
         if ((i = c.Index(Lexicon.DiagNouns)) >= 0) { Set(c, Intent.Diagnostics, i); return; }
         if ((i = c.Index(Lexicon.HelpNouns)) >= 0) { Set(c, Intent.Help, i); return; }
-        if ((i = c.Index(Lexicon.TradeNouns)) >= 0 && !(c.WordAt(i) == "trade" && c.HasNumber() && c.Symbols.Count > 0 && !c.HasAny("last", "recent", "latest")))
+        if ((i = c.Index(Lexicon.TradeNouns)) >= 0 && !(c.WordAt(i) == "trade" && c.HasNumber() && c.Symbols.Count > 0 && !c.HasAny("last", "recent", "latest"))
+            && !(c.WordAt(i) == "history" && c.Unknown.Count > 0))
         {
             Set(c, Intent.Trades, i);
             return;
@@ -387,14 +550,50 @@ public sealed partial class OfflineParser
         }
         if ((i = c.Index(Lexicon.StatusStrong)) >= 0) { Set(c, Intent.Status, i); return; }
         if (c.Symbols.Count == 0 && ((i = c.Index(Lexicon.StatusWeak)) >= 0 || (i = c.Index(Lexicon.ViewVerbs)) >= 0 || (i = c.Index("how")) >= 0)
-            && (c.Systems.Count > 0 || c.AllWord || c.Pronoun is not null || c.WordAt(i) is "running" or "up" or "down" or "online" or "alive" or "check" or "working" or "whatsup"))
+            && (c.Systems.Count > 0 || c.AllWord || c.Pronoun is not null || c.HasAny(Lexicon.FleetPlurals)
+                || c.WordAt(i) is "running" or "up" or "down" or "online" or "alive" or "check" or "working" or "whatsup"))
         {
             Set(c, Intent.Status, i);
             return;
         }
         if (c.Systems.Count > 0 || c.Symbols.Count > 0)
         {
+            if (c.Unknown.Count > 0)
+            {
+                // "stpo bravo", "btc is pumping hard": a name in a sentence the grammar doesn't understand is not a reason to act on it.
+                var word = c.Unknown[0];
+                if (c.Systems.Count > 0)
+                {
+                    var system = c.Systems[0];
+                    var suggestion = _typos.Suggest(word) is { } s ? $" Did you mean \"{s} {system}\"?" : "";
+                    Ask(c, $"I'm not sure what to do with {system}: I don't know the word \"{word}\".{suggestion} Say e.g. \"status of {system}\" or \"restart {system}\".");
+                }
+                else
+                {
+                    c.Intent = Intent.Nothing;
+                    var coin = SymbolResolver.BaseOf(c.Symbols[0]);
+                    c.Reason = $"I'm not sure what you want me to do about {coin}. Ask e.g. \"price of {coin}\", or tell me what to trade (\"buy 0.1 {coin}\").";
+                }
+                return;
+            }
+            if (c.WordAt(c.FirstContent()) is "if" or "when" or "once" or "whenever" or "unless")
+            {
+                Ask(c, "I can only watch a price as part of an order, e.g. \"buy 0.1 BTC when it drops below 60000\". What should I do?");
+                return;
+            }
             c.BareEntity = true;
+            if (c.Symbols.Count > 0 && c.Systems.Count == 0 && (c.HasNumber() || c.HasAny(Lexicon.MoneyVerbs) && !c.Has("please") || HasStrayWord(c)))
+            {
+                // "throw 300 at eth", "btc is pumping": not a price question, and not clear enough to trade on. Decided
+                // after the clause had its chance to continue the one before ("buy 0.1 btc and 2 eth").
+                var coin = SymbolResolver.BaseOf(c.Symbols[0]);
+                if (c.HasNumber() && c.HasAny(Lexicon.MoneyVerbs))
+                {
+                    var n = c.Tokens.First(t => t.IsNumber).ToString();
+                    c.Question = $"Do you mean {n} USDT worth of {coin}? Say \"buy ${n} of {coin}\", or give a quantity (\"buy {n} {coin}\").";
+                }
+                else c.Reason = $"I'm not sure what you want me to do about {coin}. Ask e.g. \"price of {coin}\", or tell me what to trade (\"buy 0.1 {coin}\").";
+            }
             return;
         }
         if (c.Tokens.All(t => t.Kind != TokenKind.Word || Lexicon.Chit.Contains(t.Text) || Lexicon.Fillers.Contains(t.Text)) && c.HasAny(ChitCore))
@@ -404,6 +603,14 @@ public sealed partial class OfflineParser
     private static int PnlIndex(Clause c)
     {
         var i = c.Index(Lexicon.PnlNouns);
+        if (i >= 0 && c.WordAt(i) is "made" or "make" or "earn" or "earned" or "lost" or "lose" or "gain" or "gains" or "gained" or "return" or "returns"
+            && (c.Unknown.Count > 0 || !(c.HasAny("i", "we", "us", "our", "my") || c.Systems.Count > 0 || c.AllWord)))
+        {
+            var other = -1;
+            for (var k = 0; k < c.Tokens.Count && other < 0; k++)
+                if (Lexicon.PnlNouns.Contains(c.WordAt(k)) && c.WordAt(k) is not ("made" or "make" or "earn" or "earned" or "lost" or "lose" or "gain" or "gains" or "gained" or "return" or "returns")) other = k;
+            i = other;
+        }
         if (i >= 0) return i;
         var how = c.Index("how");
         if (how >= 0 && (c.Has("did") || (c.HasAny("we", "i", "us") && c.HasAny("doing", "do"))) && c.Symbols.Count == 0) return how;

@@ -30,8 +30,9 @@ public sealed partial class OfflineParser
     private static string? BuildOrder(Clause c, ResolveState s, List<PlanStep> steps)
     {
         var headWord = c.WordAt(c.Head);
-        OrderSide? side = Lexicon.BuyVerbs.Contains(headWord) ? OrderSide.Buy : Lexicon.SellVerbs.Contains(headWord) ? OrderSide.Sell : null;
-        side ??= c.HasAny(Lexicon.BuyVerbs) ? OrderSide.Buy : c.HasAny(Lexicon.SellVerbs) ? OrderSide.Sell : null;
+        OrderSide? side = Lexicon.BuyVerbs.Contains(headWord) || Lexicon.AmountBuyVerbs.Contains(headWord) ? OrderSide.Buy
+            : Lexicon.SellVerbs.Contains(headWord) ? OrderSide.Sell : null;
+        side ??= c.HasAny(Lexicon.BuyVerbs) ? OrderSide.Buy : c.HasAny(Lexicon.SellVerbs) ? OrderSide.Sell : c.ImpliedBuy ? OrderSide.Buy : null;
         var verb = side == OrderSide.Sell ? "sell" : "buy";
 
         if (c.Symbols.Count > 1) return $"One coin per order, please: which one — {JoinList(c.Symbols, "or")}?";
@@ -92,6 +93,12 @@ public sealed partial class OfflineParser
             if (symbolAfter || (c.WordAt(i + 1) is "of" && c.WordAt(i + 2) is "it" or "that" or "them"))
             {
                 if (t.Has(NumberFlags.Dollar)) notional = value;
+                else if (c.WordAt(i + 1) == "of" && !t.Has(NumberFlags.Fraction) && !t.Has(NumberFlags.Spelled) && value >= 10 && symbolAfter)
+                {
+                    // "buy 500 of eth": 500 ETH or $500 of ETH? Two very different orders, so ask.
+                    var coin = c.Symbols.Count == 1 ? SymbolResolver.BaseOf(c.Symbols[0]) : "it";
+                    return $"Do you mean {Show(value)} {coin}, or ${Show(value)} worth of {coin}? Say \"{verb} {Show(value)} {coin}\" or \"{verb} ${Show(value)} of {coin}\".";
+                }
                 else qty = value;
                 continue;
             }
@@ -118,6 +125,10 @@ public sealed partial class OfflineParser
         {
             var value = c.Tokens[i].Value;
             var afterSymbolOrVerb = i > 0 && (i - 1 == c.Head || MatchSymbol(c.Tokens, i - 1, out _, out _) || c.WordAt(i - 1) is "limit" or "market" or "spot" or "perp");
+            if (qty is null && notional is null && afterSymbolOrVerb && i > 0 && MatchSymbol(c.Tokens, i - 1, out _, out _)
+                && (c.Tokens[i].Has(NumberFlags.Thousands) || c.Tokens[i].Text.Contains(',')))
+                // "long btc 60k": a number written like a price right after the coin is not taken as a quantity.
+                return $"Is {Show(value)} the price or the quantity? Say e.g. \"{verb} 0.1 {SymbolResolver.BaseOf(symbol ?? "BTCUSDT")} at {Show(value)}\".";
             if (qty is null && notional is null && afterSymbolOrVerb) qty = value;
             else if (price is null && c.Has("limit") && qty is not null) price = value;
             else return $"I'm not sure what {Show(value)} means here. Say e.g. \"{verb} 0.1 BTC at 45000\" or \"{verb} $500 of ETH\".";
@@ -138,6 +149,8 @@ public sealed partial class OfflineParser
             if (at > 0 && c.WordAt(at - 1) is "a" or "an")
                 qty = at > 1 && c.WordAt(at - 2) == "half" ? 0.5m : 1m;
         }
+        if (qty is null && notional is null && BareFractionBeforeCoin(c) is "0.5" or "0.25" && side == OrderSide.Buy)
+            qty = BareFractionBeforeCoin(c) == "0.5" ? 0.5m : 0.25m; // "buy half eth": only an amount makes sense for a buy
         if (qty is not null && notional is not null) return "Give either a quantity (e.g. 0.1 BTC) or an amount (e.g. $500), not both.";
         if (qty is null && notional is null)
             return $"How much {coinName} should I {verb}? Say e.g. \"{verb} 0.1 {coinName}\" or \"{verb} $500 of {coinName}\".";

@@ -36,6 +36,7 @@ public sealed partial class OfflineParser : IInterpreter
     private readonly FrozenSet<string> _commands;
     private readonly string _systemChoices;
     private readonly string _systemNames;
+    private readonly TypoCorrector _typos;
 
     /// <summary>A parser over the configured systems (names and aliases come from the registry, never the grammar).</summary>
     public OfflineParser(SystemRegistry systems)
@@ -61,6 +62,7 @@ public sealed partial class OfflineParser : IInterpreter
         _systemNames = JoinList(systems.Systems.Select(s => s.Name).ToList(), "and");
         _systemChoices = string.Join(", ", systems.Systems.Select(s => s.Name)) + (systems.TradingSystems.Count > 0 ? ", or all" : "");
         _tokenizer = new Tokenizer(w => _systemWords.ContainsKey(w));
+        _typos = new TypoCorrector(_systemWords.Keys.Concat(_commands));
     }
 
     /// <inheritdoc />
@@ -103,13 +105,127 @@ public sealed partial class OfflineParser : IInterpreter
         if (!tokens.Any(t => t.Kind is TokenKind.Word or TokenKind.Number or TokenKind.Time or TokenKind.Quoted))
             return new(Plan.Nothing(input, "I didn't find any instruction in that. Try /help."), false);
 
+        var corrections = _typos.Correct(input, tokens, out var corrected, out var typoQuestion);
+        if (typoQuestion is not null)
+        {
+            // A word one edit from two known words is asked about only in a message that otherwise reads as a request:
+            // "what's the capital of spain" stays an off-topic question, not "did you mean spin or spawn?".
+            var plain = ParseTokens(input, tokens, context);
+            return plain.Plan.Kind == PlanKind.None ? plain : new(Plan.Clarification(input, typoQuestion), false);
+        }
+        if (corrections.Count > 0)
+        {
+            _tokenizer.Tokenize(corrected, tokens);
+            var verdict = ParseTokens(input, tokens, context);
+            return verdict with { Plan = verdict.Plan with { Notes = corrections } };
+        }
+        return ParseTokens(input, tokens, context);
+    }
+
+    private ParseVerdict ParseTokens(string input, List<Token> tokens, ConversationContext context)
+    {
+        tokens = MoveLeadingCondition(tokens);
+
         if (ChitChatReason(tokens) is { } chat) return new(Plan.Nothing(input, chat), false);
         if (IsHypothetical(tokens))
             return new(Plan.Nothing(input, "That sounds like a what-if or a request for advice. I don't give trading advice or act on hypotheticals; tell me directly what to do."), true);
 
+        if (IsReportedSpeech(tokens))
+            return new(Plan.Nothing(input, "That's what someone else said, not an instruction from you, so I did nothing. If you want it done, tell me directly."), true);
+
         var clauses = ReadClauses(tokens);
         return Assemble(input, clauses, context);
     }
+
+    /// <summary>
+    /// "once eth rises above 4k, sell 1", "the moment btc drops under 60k grab 0.1": a price condition written before the
+    /// order is moved after it ("sell 1 eth when it rises above 4000"), and the condition's coin becomes the order's coin
+    /// when the order names none. Only a condition with a coin or "it", a number and nothing else before the order verb.
+    /// </summary>
+    private static List<Token> MoveLeadingCondition(List<Token> tokens)
+    {
+        var f = 0;
+        while (f < tokens.Count && (tokens[f].Kind == TokenKind.Punct
+            || tokens[f].IsWord && tokens[f].Text is "please" or "ok" or "okay" or "so" or "hey" or "hi" or "hello" or "yo" or "bot" or "and" or "then" or "just" or "canyou" or "alright" or "right" or "now")) f++;
+        if (f >= tokens.Count || !tokens[f].IsWord) return tokens;
+        var lead = tokens[f].Text;
+        if (lead is not ("if" or "when" or "once" or "whenever" or "should")) return tokens;
+        if (lead == "should" && !(f + 1 < tokens.Count && MatchSymbol(tokens, f + 1, out _, out _))) return tokens;
+
+        int? coinAt = null;
+        var coinLength = 0;
+        var number = false;
+        var end = -1;
+        var orderStart = -1;
+        for (var k = f + 1; k < tokens.Count; k++)
+        {
+            var t = tokens[k];
+            if (t.Kind == TokenKind.Punct)
+            {
+                if (t.Text is "," or ";" or ":" or "-" && number) { end = k; orderStart = k + 1; }
+                else if (t.Text is not ("," or "$")) return tokens;
+                if (end >= 0) break;
+                continue;
+            }
+            if (t.IsNumber) { if (t.Has(NumberFlags.Percent) || t.Has(NumberFlags.Leverage)) return tokens; number = true; continue; }
+            if (!t.IsWord) return tokens;
+            if (t.Text == "then" && number) { end = k; orderStart = k + 1; break; }
+            if (number && IsOrderWord(t.Text)) { end = k; orderStart = k; break; }
+            if (coinAt is null && MatchSymbol(tokens, k, out _, out var length)) { coinAt = k; coinLength = length; k += length - 1; continue; }
+            if (IsOrderWord(t.Text) || Lexicon.Negations.Contains(t.Text)) return tokens;
+        }
+        if (end < 0 || orderStart >= tokens.Count) return tokens;
+        var order = tokens.GetRange(orderStart, tokens.Count - orderStart);
+        if (!order.Exists(t => t.IsWord && IsOrderWord(t.Text))) return tokens;
+        // Only a single order: with more clauses after it the condition's reach is unclear, so the message is left as
+        // written (a leading condition clause then stops any gated step).
+        for (var k = 0; k < order.Count; k++)
+            if (order[k].Kind == TokenKind.Punct && k < order.Count - 1 || order[k].IsWord && order[k].Text is "then" or "and" or "also" or "plus" or "but")
+                return tokens;
+        if (coinAt is null && !tokens.GetRange(f, end - f).Exists(t => t.Is("it") || t.Is("price"))) return tokens;
+
+        var result = new List<Token>(tokens.Count + 2);
+        result.AddRange(tokens.GetRange(0, f).Where(t => t.IsWord));
+        var orderHasCoin = false;
+        for (var k = 0; k < order.Count; k++)
+            if (order[k].IsWord && MatchSymbol(order, k, out _, out _)) orderHasCoin = true;
+        var inserted = orderHasCoin || coinAt is null;
+        foreach (var t in order)
+        {
+            result.Add(t);
+            if (!inserted && t.IsNumber)
+            {
+                result.AddRange(tokens.GetRange(coinAt!.Value, coinLength));
+                inserted = true;
+            }
+        }
+        if (!inserted) result.AddRange(tokens.GetRange(coinAt!.Value, coinLength));
+        result.Add(Token.Word("when"));
+        for (var k = f + 1; k < end; k++)
+        {
+            if (k == coinAt) { result.Add(Token.Word("it")); k += coinLength - 1; continue; }
+            if (tokens[k].Kind == TokenKind.Punct) continue;
+            result.Add(tokens[k]);
+        }
+        return result;
+    }
+
+    /// <summary>"my friend said to get out of btc", "someone told me to stop alpha and bravo": the whole message is a report.</summary>
+    private bool IsReportedSpeech(List<Token> tokens)
+    {
+        var reporting = false;
+        foreach (var t in tokens)
+            if (t.IsWord && Lexicon.ReportingVerbs.Contains(t.Text)) { reporting = true; break; }
+        if (!reporting) return false;
+        var whole = new Clause(tokens, false);
+        if (!IsStatement(whole)) return false;
+        for (var i = 0; i < tokens.Count; i++)
+            if (tokens[i].IsWord && Lexicon.ReportingVerbs.Contains(tokens[i].Text)) return i <= whole.FirstContent() + 4;
+        return false;
+    }
+
+    private static bool IsOrderWord(string w) => Lexicon.BuyVerbs.Contains(w) || Lexicon.SellVerbs.Contains(w) || Lexicon.AmountBuyVerbs.Contains(w)
+        || w is "close" or "exit" or "flatten" or "throw" or "allocate" or "spend" or "invest" or "put";
 
     private static string? ChitChatReason(List<Token> tokens)
     {
@@ -146,6 +262,8 @@ public sealed partial class OfflineParser : IInterpreter
                 case "is" or "was" or "be" when next.Is("it") && next2.IsWord && next2.Text is "safe" or "wise" or "smart" or "ok" or "okay"
                     or "risky" or "dangerous" or "better" or "worth" or "goodidea" or "possible" or "bad" or "good" or "time"
                     or "advisable" or "necessary" or "sensible" or "a" or "too" or "wrong" or "right":
+                    return true;
+                case "good" or "bad" or "safe" or "smart" or "great" or "solid" or "wise" when next.IsWord && next.Text is "investment" or "bet" or "buy" or "entry" or "play" or "trade" or "hold":
                     return true;
                 case "good" or "right" or "best" when next.Is("time") || next.Is("moment"):
                     return true;
@@ -254,6 +372,26 @@ public sealed partial class OfflineParser : IInterpreter
                     if (merged.Intent == prev.Intent || merged.Intent == Intent.Clarify) { clauses[^1] = merged; continue; }
                 }
             }
+            // "set leverage to 5x and buy 1 eth", "buy 1 eth, use 10x": leverage said in a clause of its own belongs to the order.
+            if (clauses.Count > 0 && (IsLeverageOnly(c) && clauses[^1].Intent == Intent.Order || c.Intent == Intent.Order && IsLeverageOnly(clauses[^1])))
+            {
+                var (order, leverage) = c.Intent == Intent.Order ? (c, clauses[^1]) : (clauses[^1], c);
+                var joined = new List<Token>(order.Tokens.Count + leverage.Tokens.Count + 1);
+                joined.AddRange(order.Tokens);
+                joined.Add(Token.Word("with"));
+                joined.AddRange(leverage.Tokens.Where(t => t.IsNumber || t.Is("leverage")));
+                clauses[^1] = Analyze(joined, order.QuestionMark || question);
+                continue;
+            }
+            // "close my eth and my sol positions", "cancel my btc and my eth orders": the second noun phrase shares the verb.
+            if (clauses.Count > 0 && c.Symbols.Count > 0 && !c.QuestionForm && c.Index(Lexicon.ViewVerbs) < 0
+                && (clauses[^1].Intent == Intent.Close && c.Intent == Intent.Positions || clauses[^1].Intent == Intent.Cancel && c.Intent == Intent.OrderList))
+            {
+                var withHead = new List<Token>(c.Tokens.Count + 1) { Token.Word(clauses[^1].Intent == Intent.Close ? "close" : "cancel") };
+                withHead.AddRange(c.Tokens);
+                clauses.Add(Analyze(withHead, question));
+                continue;
+            }
             // ", stop at 40k" after an order is its stop-loss, not a system stop.
             if (c.Intent == Intent.Stop && c.Systems.Count == 0 && c.HasNumber() && clauses.Count > 0 && clauses[^1].Intent == Intent.Order)
             {
@@ -265,11 +403,28 @@ public sealed partial class OfflineParser : IInterpreter
                 clauses[^1] = Analyze(joined, order.QuestionMark || question);
                 continue;
             }
-            if (c.BareEntity) c.Intent = c.Systems.Count > 0 ? Intent.Status : Intent.Price;
+            if (c.BareEntity)
+                c.Intent = c.Question is not null ? Intent.Clarify : c.Reason is not null ? Intent.Nothing : c.Systems.Count > 0 ? Intent.Status : Intent.Price;
             else if (c.Intent == Intent.Unknown && IsIgnorable(c) && clauses.Count > 0) continue;
             clauses.Add(c);
         }
         return clauses;
+    }
+
+    /// <summary>A clause that only sets leverage ("set leverage to 5x", "use 10x leverage").</summary>
+    private static bool IsLeverageOnly(Clause c)
+    {
+        if (c.Intent is not (Intent.Unknown or Intent.Start) || c.Symbols.Count > 0 || c.Systems.Count > 0 || c.Negated) return false;
+        var leverage = false;
+        for (var i = 0; i < c.Tokens.Count; i++)
+        {
+            var t = c.Tokens[i];
+            if (t.Has(NumberFlags.Leverage) || (t.IsNumber && (c.WordAt(i - 1) is "leverage" or "lev" || c.WordAt(i - 2) is "leverage" or "lev"))) { leverage = true; continue; }
+            if (t.IsNumber) return false;
+            if (t.IsWord && !(t.Text is "set" or "use" or "leverage" or "lev" or "to" or "at" or "with" or "of" or "make" or "it" or "x" or "times"
+                || Lexicon.Fillers.Contains(t.Text))) return false;
+        }
+        return leverage;
     }
 
     private static string SyntheticHead(Intent intent, string head) => intent switch
@@ -339,10 +494,18 @@ public sealed partial class OfflineParser : IInterpreter
         var closeAll = killswitch >= 0 && (clauses[killswitch].HasAny(Lexicon.CloseVerbs) || clauses[killswitch].HasAny("positions", "position")
             || clauses.Any(c => c.Intent == Intent.Close && (c.AllWord || c.Has("positions")) && c.Symbols.Count == 0 && !c.Negated));
 
+        var condition = false;
         for (var index = 0; index < clauses.Count; index++)
         {
             var c = clauses[index];
             if (killswitch >= 0 && index != killswitch && IsAbsorbedByKillswitch(c)) continue;
+            if (condition && IsGated(c.Intent) && !c.Negated)
+            {
+                // "if alpha is down, restart it": the condition is a clause of its own; never act as if it held.
+                question ??= "I can't act on a condition (\"if …\") for that. Check first, then tell me what to do.";
+                continue;
+            }
+            condition |= c.WordAt(c.FirstContent()) is "if" or "when" or "once" or "whenever" or "unless" or "provided" or "should";
             switch (c.Intent)
             {
                 case Intent.Chat:
@@ -351,6 +514,7 @@ public sealed partial class OfflineParser : IInterpreter
                     notUnderstood ??= c.ToString();
                     continue;
                 case Intent.Nothing:
+                    state.Remember(c, steps, steps.Count);
                     reason ??= c.Reason;
                     refused |= c.Negated || c.QuestionForm;
                     continue;

@@ -83,6 +83,19 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         ("what happens", "whatif"), ("what would", "whatif"), ("what will happen", "whatif"),
         ("would happen", "whatif"), ("thinking about", "thinking"), ("thinking of", "thinking"),
         ("planning to", "thinking"), ("considering", "thinking"), ("wondering", "thinking"),
+        // Exits and flat idioms: all mean closing positions.
+        ("get me out of", "exit"), ("get us out of", "exit"), ("take me out of", "exit"), ("take us out of", "exit"),
+        ("bail out of", "exit"), ("get rid of", "exit"), ("close out", "close"), ("take me flat", "flatten"),
+        ("get me flat", "flatten"), ("get us flat", "flatten"), ("go flat", "flatten"), ("get flat", "flatten"),
+        ("make me flat", "flatten"), ("pick up", "grab"), ("load up on", "grab"), ("stock up on", "grab"),
+        // "how is bravo getting on": a status question.
+        ("getting on", "doing"), ("getting along", "doing"), ("coming along", "doing"), ("holding up", "doing"),
+        ("it all", "everything"), ("overall status", "everything status"), ("full status", "everything status"),
+        ("general status", "everything status"), ("global status", "everything status"), ("overall health", "everything health"),
+        ("full sitrep", "everything sitrep"), ("overall sitrep", "everything sitrep"), ("status overall", "status everything"),
+        ("i would like", "please"), ("we would like", "please"), ("i would love to", "please"), ("i would love", "please"),
+        ("the instant", "when"), ("in case", "if"), ("up and running", "running"), ("cash out of", "exit"), ("cash out", "exit"), ("take profits", "tp"),
+        ("want out of", "exit"), ("i want out of", "exit"), ("stand for", "mean"), ("stands for", "means"), ("alive and well", "running"),
     ]);
 
     private static readonly FrozenDictionary<string, int> Units = new Dictionary<string, int>
@@ -117,7 +130,137 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         var raw = new List<Token>(32);
         Scan(text, raw);
         Merge(raw, output);
+        if (HasFractionWord(output)) ReadFractions(output);
     }
+
+    /// <summary>Fraction words and what they are worth.</summary>
+    private static readonly FrozenDictionary<string, decimal> FractionWords = new Dictionary<string, decimal>
+    {
+        ["half"] = 0.5m, ["halves"] = 0.5m, ["quarter"] = 0.25m, ["quarters"] = 0.25m, ["third"] = 1m / 3m, ["thirds"] = 1m / 3m,
+        ["tenth"] = 0.1m, ["tenths"] = 0.1m, ["fifth"] = 0.2m, ["fifths"] = 0.2m,
+    }.ToFrozenDictionary();
+
+    /// <summary>Words after "half of" that make it a share of something held ("half my eth", "a quarter of the position").</summary>
+    private static readonly FrozenSet<string> HeldMarkers = FrozenSet.ToFrozenSet(
+        ["my", "our", "your", "the", "his", "her", "it", "its", "this", "that", "them", "those", "these", "position", "positions", "everything", "all", "holdings", "bag", "bags", "stack"]);
+
+    private static bool HasFractionWord(List<Token> tokens)
+    {
+        foreach (var t in tokens)
+            if (t.IsWord && (FractionWords.ContainsKey(t.Text) || t.Text == "halve")) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Amounts versus shares: "half an eth", "a quarter of a btc", "one and a half sol" are quantities (a number);
+    /// "half my eth", "a quarter of my sol", "three quarters of the position", "cut it in half" are shares of a
+    /// position (a percent). A fraction that fits neither stays a word for the grammar to ask about.
+    /// </summary>
+    private static void ReadFractions(List<Token> tokens)
+    {
+        var output = new List<Token>(tokens.Count);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var t = tokens[i];
+            if (t.Is("halve"))
+            {
+                output.Add(Token.Word("trim"));
+                output.Add(Token.Number(50, 50, NumberFlags.Percent | NumberFlags.Spelled, "50%"));
+                continue;
+            }
+            // "one and a half", "2 and a quarter": a whole number plus a fraction.
+            if (t.IsNumber && t.Flags is NumberFlags.None or NumberFlags.Spelled && At(tokens, i + 1).Is("and") && At(tokens, i + 2).Text is "a" or "an"
+                && FractionWords.TryGetValue(At(tokens, i + 3).Text, out var plus) && At(tokens, i + 3).IsWord && plus is 0.5m or 0.25m)
+            {
+                var v = t.Value + plus;
+                output.Add(Token.Number(v, v, NumberFlags.Spelled | NumberFlags.Fraction, v.ToString(CultureInfo.InvariantCulture)));
+                i += 3;
+                if (At(tokens, i + 1).Is("of")) i++;
+                if (At(tokens, i + 1).Text is "a" or "an" && At(tokens, i + 1).IsWord) i++;
+                continue;
+            }
+            var lead = 0;
+            var coefficient = 1m;
+            var by = t.Is("in") || t.Is("by");
+            var start = by ? i + 1 : i;
+            var first = At(tokens, start);
+            if (first.IsWord && first.Text is "a" or "an" or "one") lead = 1;
+            else if (first.IsNumber && first.Flags is NumberFlags.None or NumberFlags.Spelled && first.Value is >= 1 and <= 10 && first.Value == decimal.Truncate(first.Value))
+            {
+                lead = 1;
+                coefficient = first.Value;
+            }
+            var f = At(tokens, start + lead);
+            if (!f.IsWord || !FractionWords.TryGetValue(f.Text, out var fraction) || (lead == 0 && !first.IsWord))
+            {
+                output.Add(t);
+                continue;
+            }
+            if (coefficient > 1 && !f.Text.EndsWith('s') && f.Text != "half") { output.Add(t); continue; }
+            var share = fraction * coefficient;
+            var j = start + lead + 1;
+            var next = At(tokens, j);
+            if (!by && next.IsNumber && next.Has(NumberFlags.Spelled) && next.Text.StartsWith("a ", StringComparison.Ordinal))
+            {
+                // "half a dozen", "half a hundred": a fraction of a spelled number.
+                var v = Math.Round(share * next.Value, 8);
+                output.Add(Token.Number(v, v, NumberFlags.Spelled, f.Text + " " + next.Text));
+                i = j;
+                continue;
+            }
+            var of = next.Is("of");
+            var after = of ? At(tokens, j + 1) : next;
+            if (by && !(after.IsWord && HeldMarkers.Contains(after.Text)) && !(after.IsWord && after.Text is "a" or "an"))
+            {
+                // "cut my sol position in half", "trim it by a quarter".
+                output.Add(t.Is("in") ? Token.Word("by") : t);
+                output.Add(Percent(share));
+                i = j - 1;
+                continue;
+            }
+            if (by) { output.Add(t); continue; }
+            if (after.IsWord && after.Text is "a" or "an")
+            {
+                // "half an eth", "a quarter of a btc": an amount of one coin.
+                output.Add(Token.Number(Math.Round(share, 8), Math.Round(share, 8), NumberFlags.Spelled | NumberFlags.Fraction, f.Text));
+                i = (of ? j + 1 : j);
+                continue;
+            }
+            if (after.IsWord && HeldMarkers.Contains(after.Text))
+            {
+                output.Add(Percent(share));
+                i = of ? j : j - 1;
+                continue;
+            }
+            if (lead == 1 && first.IsWord && first.Text is "a" or "an" && !of && next.IsWord && SymbolResolver.Coins.ContainsKey(next.Text))
+            {
+                // "a quarter btc", "a half eth".
+                output.Add(Token.Number(Math.Round(share, 8), Math.Round(share, 8), NumberFlags.Spelled | NumberFlags.Fraction, f.Text));
+                i = j - 1;
+                continue;
+            }
+            if (coefficient > 1 || (lead == 1 && first.IsWord && first.Text is "a" or "an" or "one"))
+            {
+                // "close three quarters", "sell a third": a share, spelled with a count.
+                output.Add(Percent(share));
+                i = of ? j : j - 1;
+                continue;
+            }
+            output.Add(t);
+        }
+        tokens.Clear();
+        tokens.AddRange(output);
+    }
+
+    private static Token Percent(decimal share)
+    {
+        var percent = Math.Round(share * 100m, 2);
+        return Token.Number(percent, percent, NumberFlags.Percent | NumberFlags.Spelled, percent.ToString(CultureInfo.InvariantCulture) + "%");
+    }
+
+    private static readonly Token End = new(TokenKind.Punct, "");
+
+    private static Token At(List<Token> tokens, int i) => i >= 0 && i < tokens.Count ? tokens[i] : End;
 
     private void Scan(string s, List<Token> output)
     {
@@ -160,6 +303,11 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
                 case '&' or '+':
                     output.Add(Token.Word("and"));
                     break;
+                case '>' or '<' when !(i + 1 < s.Length && s[i + 1] is '>' or '<'):
+                    // "if eth > 4000": a comparison reads as above / below.
+                    output.Add(Token.Word(c == '>' ? "above" : "below"));
+                    if (i + 1 < s.Length && s[i + 1] == '=') i++;
+                    break;
                 case '%':
                     if (output.Count > 0 && output[^1].IsNumber) output[^1] = output[^1] with { Flags = output[^1].Flags | NumberFlags.Percent };
                     break;
@@ -190,6 +338,26 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         while (i < s.Length && char.IsAsciiDigit(s[i])) i++; // absurdly long digit runs are cut, not parsed
         if (!decimal.TryParse(buf[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
             value = 0;
+
+        // "1/2", "3/4": a written fraction reads as the words, so "sell 1/2 my eth" and "sell half my eth" are one grammar.
+        if (!fraction && !dollar && i + 1 < s.Length && s[i] == '/' && char.IsAsciiDigit(s[i + 1]) && (i + 2 >= s.Length || !char.IsAsciiDigit(s[i + 2])) && value is >= 1 and <= 9)
+        {
+            var words = (value, s[i + 1]) switch
+            {
+                (1, '2') => ["half"],
+                (1, '3') => ["third"],
+                (1, '4') => ["quarter"],
+                (2, '3') => ["2", "thirds"],
+                (3, '4') => ["3", "quarters"],
+                _ => (string[]?)null,
+            };
+            if (words is not null)
+            {
+                foreach (var w in words)
+                    output.Add(char.IsAsciiDigit(w[0]) ? Token.Number(w[0] - '0', w[0] - '0', NumberFlags.None, w) : Token.Word(w));
+                return i + 2;
+            }
+        }
 
         // 9:30 or 18:00 is a clock time.
         if (!fraction && i + 2 < s.Length && s[i] == ':' && char.IsAsciiDigit(s[i + 1]) && char.IsAsciiDigit(s[i + 2])
@@ -436,6 +604,14 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
                 continue;
             }
             if (any && w == "hundred") { current = (current == 0 ? 1 : current) * 100; j++; continue; }
+            // "the last hundred lines": a bare hundred/thousand after a determiner.
+            if (!any && j == i && w is "hundred" or "thousand" && i > 0 && raw[i - 1].IsWord && raw[i - 1].Text is "last" or "the" or "first" or "past" or "top" or "latest" or "previous")
+            {
+                current = w == "hundred" ? 100 : 1000;
+                any = true;
+                j++;
+                continue;
+            }
             if (any && Scales.TryGetValue(w, out var s) && s >= 1000 && w is not "m" and not "k")
             {
                 total += (current == 0 ? 1 : current) * s;
@@ -449,8 +625,9 @@ internal sealed class Tokenizer(Func<string, bool> isKnownName)
         }
         if (!any) return false;
         var value = total + current;
-        consumed = j - i;
         var flags = NumberFlags.Spelled | (value >= 1000 && value % 1000 == 0 ? NumberFlags.Thousands : NumberFlags.None);
+        if (j < raw.Count && raw[j].IsWord && raw[j].Text is "percent" or "pct") { flags |= NumberFlags.Percent; j++; }
+        consumed = j - i;
         output.Add(Token.Number(value, value, flags, string.Join(' ', raw.Skip(i).Take(consumed).Select(t => t.Text))));
         return true;
     }

@@ -23,6 +23,9 @@ public sealed record Plan
     /// <summary>Why nothing is actionable, for the reply (not part of the JSON contract).</summary>
     public string? Reason { get; init; }
 
+    /// <summary>What the interpreter assumed while reading the message (e.g. "read 'restrat' as 'restart'"), shown on the card.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Who made the plan: a deterministic parser (default) or a language model.</summary>
     public PlanOrigin Origin { get; init; }
 

@@ -22,6 +22,9 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
     public string Render(AssistantReply reply)
     {
         var sb = new StringBuilder();
+        if (reply.Kind != ReplyKind.AccessDenied && reply.Plan is { Notes.Count: > 0 } noted)
+            // What the interpreter assumed (a corrected typo) goes first, so it is read before anything is confirmed.
+            foreach (var note in noted.Notes) sb.AppendLine("✏️ " + E(char.ToUpperInvariant(note[0]) + note[1..] + "."));
         switch (reply.Kind)
         {
             case ReplyKind.AccessDenied:

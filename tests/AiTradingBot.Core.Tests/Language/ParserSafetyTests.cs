@@ -28,6 +28,12 @@ public sealed class ParserSafetyTests
         "cancel all my orders", "cancel my btc orders", "close my eth position", "close half my btc",
         "close all positions", "flatten everything", "sell all my doge", "stop alpha and show me the last 100 lines",
         "restart bravo then show its status", "cancel all orders and stop alpha", "close my eth position and show my balance",
+        // Forms added for issue 21: fractions and amounts, money first, condition first, leverage idioms, exits, spelled numbers, typos.
+        "sell half an eth", "sell half my eth", "buy a quarter of a btc", "close a quarter of my sol", "halve my btc position",
+        "throw $300 at eth", "allocate 200 usdt to sol", "I want 150 dollars of avax", "$120 of btc please",
+        "once eth rises above 4k, sell 1", "the moment btc drops under 60k grab 0.1", "if sol falls below 120, buy 3",
+        "open a 5x short on 2 sol", "2x long half an eth", "go short 2 eth with 3x",
+        "get me out of eth", "take me flat on everything", "dump my whole sol position", "buy two sol", "restrat alpha", "reboot chralie",
     ];
 
     private static readonly string[] Negations =
@@ -44,6 +50,16 @@ public sealed class ParserSafetyTests
         "would you recommend that I {0}?", "what do you think, {0}?", "can I {0}?", "how do I {0}?", "is now a good time to {0}?",
         "would it hurt to {0}?", "perhaps {0}", "what would you do, {0}?",
     ];
+
+    /// <summary>Reports of the past and of what someone else said are statements, not instructions (issue 21).</summary>
+    private static readonly string[] Statements =
+    [
+        "someone told me to {0}", "my friend said to {0}", "my broker suggested I {0}", "he said we should {0}",
+        "I read that you should {0}", "they recommended to {0}",
+    ];
+
+    public static IEnumerable<TheoryDataRow<string>> ReportedCommands() =>
+        GatedCommands.SelectMany(c => Statements.Select(n => new TheoryDataRow<string>(string.Format(n, c))));
 
     public static IEnumerable<TheoryDataRow<string>> NegatedCommands() =>
         GatedCommands.SelectMany(c => Negations.Select(n => new TheoryDataRow<string>(string.Format(n, c))));
@@ -64,6 +80,10 @@ public sealed class ParserSafetyTests
     [Theory]
     [MemberData(nameof(NegatedCommands))]
     public void A_negated_command_never_yields_a_gated_step(string text) => AssertNoGatedStep(text);
+
+    [Theory]
+    [MemberData(nameof(ReportedCommands))]
+    public void Reported_speech_never_yields_a_gated_step(string text) => AssertNoGatedStep(text);
 
     [Theory]
     [MemberData(nameof(HypotheticalCommands))]

@@ -39,6 +39,8 @@ public sealed class CliVerbTests : IDisposable
         Assert.Equal(0, (await _cli.RunAsync(["ask", "sitrep"])).Code);
         Assert.Equal(2, (await _cli.RunAsync(["ask", "stop"])).Code);
         Assert.Equal(2, (await _cli.RunAsync(["ask", "hello"])).Code);
+        // Questions about the world are nothing to do (issue 21), never a balance read guessed from "capital".
+        Assert.Equal(2, (await _cli.RunAsync(["ask", "what's the capital of portugal"])).Code);
         Assert.Equal(3, (await _cli.RunAsync(["ask", "stop", "alpha"])).Code);
         Assert.Equal(4, (await _cli.RunAsync(["ask", "buy 1 btc"])).Code);
     }
