@@ -57,6 +57,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IExecutionSink, FillsPath>();
         services.TryAddSingleton<TradingHalt>();
         services.TryAddSingleton<ConfirmationGate>();
+        services.TryAddSingleton<ConfirmationEvents>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RiskOptions>>().Value);
         foreach (var validator in typeof(PlanValidator).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IValidator).IsAssignableFrom(t) && t.Namespace == typeof(PlanValidator).Namespace))

@@ -1,5 +1,7 @@
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Telegram;
+using AiTradingBot.Web;
+using AiTradingBot.Web.Security;
 
 
 namespace AiTradingBot.Hosting;
@@ -11,18 +13,24 @@ public static class ServiceHost
     public static WebApplication Build(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var configuration = HostComposition.BuildConfiguration(overrides);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // ApplicationName names the static web assets manifest (blazor.web.js) built next to the host.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(ServiceHost).Assembly.GetName().Name });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
+        builder.Services.AddAiTradingBotWeb(builder.Configuration);
         builder.Services.AddAiTradingBot(builder.Configuration, LogLevel.Information);
         builder.Services.AddHostedService<PaperTickService>();
         builder.Services.AddHostedService<ContainerWatchService>();
-        builder.WebHost.UseUrls((configuration["Http:Urls"] ?? "http://0.0.0.0:8080").Split(';', StringSplitOptions.RemoveEmptyEntries));
+        // Outside a publish (tests, dotnet run) the assets are found through the build's runtime manifest; a no-op when published.
+        builder.WebHost.UseStaticWebAssets();
+        builder.WebHost.UseUrls((configuration["Http:Urls"] ?? WebDefaults.Urls).Split(';', StringSplitOptions.RemoveEmptyEntries));
         var app = builder.Build();
         app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
             Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
         app.MapAiTradingBotTelegram();
+        app.MapStaticAssets();
+        app.MapAiTradingBotWeb();
         return app;
     }
 }
