@@ -116,7 +116,14 @@ public static class WebServiceCollectionExtensions
             return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", "trades.csv");
         }).RequireAuthorization(WebPolicies.Viewer).WithSummary("Trades as CSV.");
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(WebPolicies.Viewer);
-        app.MapScalarApiReference("/api/docs", o => o.WithTitle("AiTradingBot API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+        app.MapScalarApiReference("/api/docs", o =>
+            {
+                // Everything from the package: no web fonts, telemetry or proxy on the internet.
+                o.WithTitle("AiTradingBot API").WithOpenApiRoutePattern("/openapi/{documentName}.json");
+                o.DefaultFonts = false;
+                o.Telemetry = false;
+                o.ProxyUrl = null;
+            })
             .RequireAuthorization(WebPolicies.Admin);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
