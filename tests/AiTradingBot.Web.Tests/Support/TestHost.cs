@@ -20,8 +20,6 @@ public sealed partial class TestHost : IAsyncDisposable
     public const long TelegramAdmin = 1001;
     public const long TelegramViewer = 2002;
 
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "atbt-web-" + Guid.NewGuid().ToString("N")[..8]);
-
     private TestHost(WebApplication app, Dictionary<string, string?> configuration)
     {
         App = app;
@@ -35,10 +33,7 @@ public sealed partial class TestHost : IAsyncDisposable
     public Uri BaseAddress => new(App.Urls.First().TrimEnd('/') + "/");
 
     /// <summary>Bearer tokens by name: ops (admin), ops2 (another admin), watch (viewer).</summary>
-    public Dictionary<string, string> Tokens { get; } = new()
-    {
-        ["ops"] = NewToken(), ["ops2"] = NewToken(), ["watch"] = NewToken(),
-    };
+    public Dictionary<string, string> Tokens { get; } = [];
 
     public static async Task<TestHost> StartAsync(IReadOnlyDictionary<string, string?>? extra = null)
     {
@@ -111,7 +106,6 @@ public sealed partial class TestHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        if (Directory.Exists(_dataDir)) Directory.Delete(_dataDir, true);
         if (Configuration["Storage:DataDirectory"] is { } d && Directory.Exists(d)) Directory.Delete(d, true);
     }
 }
@@ -135,7 +129,8 @@ public sealed partial class CookieSession : IDisposable
     public async Task<string> AntiforgeryTokenAsync()
     {
         var html = await Http.GetStringAsync("/");
-        return TestHost.HiddenFields(html).TryGetValue("__RequestVerificationToken", out var t) ? t : throw new InvalidOperationException("no antiforgery token on the page");
+        var m = System.Text.RegularExpressions.Regex.Match(html, "<meta name=\"atb-antiforgery\" content=\"([^\"]+)\"");
+        return m.Success ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no antiforgery token on the page");
     }
 
     public async Task<HttpResponseMessage> PostJsonAsync(string path, object body, string? antiforgery)
