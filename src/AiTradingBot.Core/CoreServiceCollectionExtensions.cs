@@ -70,6 +70,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ReportStepHandler>();
         services.TryAddSingleton<HelpStepHandler>();
         services.TryAddSingleton<LaunchStepHandler>();
+        services.TryAddSingleton<DashboardStepHandler>();
+        services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<DashboardStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<LaunchStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<SystemStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<TradingStepHandler>());

@@ -34,7 +34,7 @@ public sealed class LlmInterpreterTests
         var request = Assert.Single(server.Requests);
         Assert.Equal(streaming, (bool?)request["stream"] == true);
         Assert.Equal("scripted-model", (string?)request["model"]);
-        Assert.Equal(ActionCatalog.All.Count + 1, request["tools"]!.AsArray().Count);
+        Assert.Equal(ActionCatalog.All.Count(a => a.ModelTool) + 1, request["tools"]!.AsArray().Count);
         Assert.Equal("Bearer sk-test-SECRET-123", server.AuthorizationHeaders.Single());
     }
 

@@ -16,15 +16,22 @@ public sealed partial class ToolSchemaTests
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
     private static partial Regex ToolName();
 
-    public static TheoryData<string> Actions => new(ActionCatalog.All.Select(a => a.Name));
+    public static TheoryData<string> Actions => new(ActionCatalog.All.Where(a => a.ModelTool).Select(a => a.Name));
 
     [Fact]
     public void Every_catalog_action_has_exactly_one_tool_plus_ask_user()
     {
         var names = Tools.Declarations.Select(d => d.Name).ToList();
-        Assert.Equal(ActionCatalog.All.Select(a => a.ToolName).Append(ToolSet.AskUserTool), names);
+        Assert.Equal(ActionCatalog.All.Where(a => a.ModelTool).Select(a => a.ToolName).Append(ToolSet.AskUserTool), names);
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.Matches(ToolName(), n));
+    }
+
+    [Fact]
+    public void The_dashboard_link_is_never_offered_to_the_model_because_it_is_a_credential()
+    {
+        Assert.False(ActionCatalog.Find("dashboard.link")!.ModelTool);
+        Assert.DoesNotContain(Tools.Declarations, d => d.Name == "dashboard_link");
     }
 
     [Theory]

@@ -64,6 +64,7 @@ public static class ActionCatalog
         return new ActionDescriptor(attribute.Name, description, attribute.Gated, type, parameters, attribute.Slash, attribute.SlashUsage)
         {
             Factory = values => (ActionArgs)ctor.Invoke(values),
+            ModelTool = attribute.ModelTool,
         };
     }
 

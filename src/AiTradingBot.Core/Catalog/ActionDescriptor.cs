@@ -12,6 +12,9 @@ public sealed record ActionDescriptor(
     string? Slash,
     string? SlashUsage)
 {
+    /// <summary>Offered to the language model as a tool; false for actions whose result must not reach a model.</summary>
+    public bool ModelTool { get; init; } = true;
+
     /// <summary>Name usable as an LLM tool/function name (dots are not allowed there).</summary>
     public string ToolName => Name.Replace('.', '_');
 

@@ -32,7 +32,7 @@ public sealed class ToolSet
     {
         Systems = systems;
         var declarations = new List<AIFunctionDeclaration>();
-        foreach (var action in ActionCatalog.All)
+        foreach (var action in ActionCatalog.All.Where(a => a.ModelTool))
         {
             var schema = JsonSerializer.SerializeToElement(ToolSchemaBuilder.Build(action, systems));
             var description = action.Gated
@@ -51,7 +51,7 @@ public sealed class ToolSet
             })));
         Declarations = declarations;
         Tools = declarations.Cast<AITool>().ToList().AsReadOnly();
-        _byTool = ActionCatalog.All.ToFrozenDictionary(a => a.ToolName, StringComparer.Ordinal);
+        _byTool = ActionCatalog.All.Where(a => a.ModelTool).ToFrozenDictionary(a => a.ToolName, StringComparer.Ordinal);
     }
 
     /// <summary>The catalog action of a tool name exactly as offered, or null.</summary>
