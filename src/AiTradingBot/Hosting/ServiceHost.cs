@@ -22,8 +22,8 @@ public static class ServiceHost
         builder.Services.AddAiTradingBot(builder.Configuration, LogLevel.Information);
         builder.Services.AddHostedService<PaperTickService>();
         builder.Services.AddHostedService<ContainerWatchService>();
-        // Outside a publish (tests, dotnet run) the assets are found through the build's runtime manifest; a no-op when published.
-        builder.WebHost.UseStaticWebAssets();
+        // Outside a publish (tests, dotnet run) the assets are found through the build's runtime manifest; a publish has none.
+        if (BuildAssetsReadable(builder.Environment.ApplicationName)) builder.WebHost.UseStaticWebAssets();
         builder.WebHost.UseUrls((configuration["Http:Urls"] ?? WebDefaults.Urls).Split(';', StringSplitOptions.RemoveEmptyEntries));
         var app = builder.Build();
         app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
@@ -32,5 +32,24 @@ public static class ServiceHost
         app.MapStaticAssets();
         app.MapAiTradingBotWeb();
         return app;
+    }
+
+    /// <summary>
+    /// True when the build's static web assets manifest exists and every folder it points at can be read (the NuGet
+    /// cache of another user cannot, e.g. when the build output runs as the image's non-root user).
+    /// </summary>
+    private static bool BuildAssetsReadable(string applicationName)
+    {
+        var manifest = Path.Combine(AppContext.BaseDirectory, $"{applicationName}.staticwebassets.runtime.json");
+        if (!File.Exists(manifest)) return false;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
+            return doc.RootElement.GetProperty("ContentRoots").EnumerateArray().All(r => r.GetString() is { } root && Directory.Exists(root));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }
