@@ -59,6 +59,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<TradingHalt>();
         services.TryAddSingleton<AccountLock>();
         services.TryAddSingleton<ConfirmationGate>();
+        services.TryAddSingleton<ConfirmationEvents>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RiskOptions>>().Value);
         foreach (var validator in typeof(PlanValidator).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IValidator).IsAssignableFrom(t) && t.Namespace == typeof(PlanValidator).Namespace))
@@ -71,6 +72,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ReportStepHandler>();
         services.TryAddSingleton<HelpStepHandler>();
         services.TryAddSingleton<LaunchStepHandler>();
+        services.TryAddSingleton<DashboardStepHandler>();
+        services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<DashboardStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<LaunchStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<SystemStepHandler>());
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<TradingStepHandler>());

@@ -36,7 +36,7 @@ public sealed class LlmInterpreterTests
         var request = Assert.Single(server.Requests);
         Assert.Equal(streaming, (bool?)request["stream"] == true);
         Assert.Equal("scripted-model", (string?)request["model"]);
-        Assert.Equal(ActionCatalog.All.Count + 1, request["tools"]!.AsArray().Count);
+        Assert.Equal(CatalogFunctions.ModelActions.Count + 1, request["tools"]!.AsArray().Count);
         Assert.Equal("auto", (string?)request["tool_choice"]);
         Assert.Equal("Bearer sk-test-SECRET-123", server.AuthorizationHeaders.Single());
     }

@@ -33,7 +33,7 @@ public sealed partial class ToolSchemaTests
             runner, options, AiTradingBot.Core.Audit.SecretRedactor.None);
     }
 
-    public static TheoryData<string> Actions => new(ActionCatalog.All.Select(a => a.Name));
+    public static TheoryData<string> Actions => new(CatalogFunctions.ModelActions.Select(a => a.Name));
 
     [Fact]
     public void Catalog_actions_and_kernel_functions_are_a_bijection()
@@ -57,15 +57,21 @@ public sealed partial class ToolSchemaTests
             Assert.Equal(action.Name, function.Metadata.AdditionalProperties[CatalogFunctions.ActionKey]);
             Assert.Equal(action.Effect, function.Metadata.AdditionalProperties[CatalogFunctions.EffectKey]);
         }
-        // Every catalog action has exactly one function, and the names map back.
-        foreach (var action in ActionCatalog.All)
+        // Every catalog action offered to the model has exactly one function, and the names map back; the others none.
+        foreach (var action in ActionCatalog.All.Where(a => !a.ModelTool))
+        {
+            Assert.DoesNotContain(functions, f => CatalogFunctions.From(f.Plugin, f.Function.Name) == action);
+            Assert.Null(CatalogFunctions.ToolNameOf(action.Name));
+        }
+        foreach (var action in CatalogFunctions.ModelActions)
         {
             var matching = functions.Where(f => CatalogFunctions.From(f.Plugin, f.Function.Name) == action).ToList();
             Assert.Single(matching);
             Assert.Same(action, CatalogFunctions.FromToolName(CatalogFunctions.ToolNameOf(action)));
             Assert.Equal(CatalogFunctions.ToolNameOf(action), CatalogFunctions.ToolNameOf(action.Name));
         }
-        Assert.Equal(ActionCatalog.All.Count + 1, functions.Count);
+        Assert.Equal(CatalogFunctions.ModelActions.Count + 1, functions.Count);
+        Assert.Contains(ActionCatalog.All, a => !a.ModelTool); // dashboard.link: its result is a credential
         Assert.Equal(["systems", "trading", "portfolio", "reports", "help"], kernel.Plugins.Select(p => p.Name));
     }
 

@@ -43,7 +43,8 @@ public sealed partial class AssistantService(
     TimeProvider time,
     IOptions<AssistantOptions> options,
     IOptions<RiskOptions> risk,
-    ILogger<AssistantService> logger) : IAssistant
+    ILogger<AssistantService> logger,
+    ConfirmationEvents? confirmationEvents = null) : IAssistant
 {
     [GeneratedRegex(@"^/killswitch(@\w+)?(\s+\w+)*\s+CONFIRM(\s+\w+)*\s*$")]
     private static partial Regex KillswitchConfirm();
@@ -159,7 +160,7 @@ public sealed partial class AssistantService(
                 break;
             case GateStatus.Expired:
                 await AuditAsync(message, input, null, AuditDecision.Expired, ["confirmation expired"], null, result.Pending?.Id, ct).ConfigureAwait(false);
-                return Reply(ReplyKind.Expired, null, messages: ["That confirmation expired. Nothing was done; send the command again."]);
+                return await ResolvedAsync(result.Pending, request, Reply(ReplyKind.Expired, null, messages: ["That confirmation expired. Nothing was done; send the command again."])).ConfigureAwait(false);
             default:
                 return GateReply(result.Status);
         }
@@ -184,11 +185,11 @@ public sealed partial class AssistantService(
         {
             await AuditAsync(message, input, plan, AuditDecision.Refused, errors, null, result.Pending!.Id, ct).ConfigureAwait(false);
             if (check.Risk is { Allowed: false } d) await NotifyDenialAsync(request.User, input, d, ct).ConfigureAwait(false);
-            return Reply(ReplyKind.Refused, plan, messages: errors);
+            return await ResolvedAsync(result.Pending, request, Reply(ReplyKind.Refused, plan, messages: errors)).ConfigureAwait(false);
         }
         var outcome = await executor.ExecuteAsync(ReduceOnlyWhereReducing(steps, check.Risk), new StepContext(request.User, request.Channel, request.ChatId, result.Pending!.Id, 0), ct).ConfigureAwait(false);
         await AuditAsync(message, input, plan, AuditDecision.Confirmed, [], outcome, result.Pending.Id, ct).ConfigureAwait(false);
-        return Reply(ReplyKind.Done, plan, outcome);
+        return await ResolvedAsync(result.Pending, request, Reply(ReplyKind.Done, plan, outcome)).ConfigureAwait(false);
     }
 
     private static readonly IAsyncDisposable Busy = new NoLock();
@@ -278,9 +279,24 @@ public sealed partial class AssistantService(
         {
             var input = result.Pending?.Input ?? "(cancel)";
             await AuditAsync(new IncomingMessage(request.Channel, request.ChatId, request.User, input), input, null, AuditDecision.Cancelled, [], null, result.Pending?.Id, ct).ConfigureAwait(false);
-            return Reply(ReplyKind.Cancelled, null, messages: ["Cancelled. Nothing was done."]);
+            return await ResolvedAsync(result.Pending, request, Reply(ReplyKind.Cancelled, null, messages: ["Cancelled. Nothing was done."])).ConfigureAwait(false);
         }
         return GateReply(result.Status);
+    }
+
+    /// <summary>Tells subscribed channels that a card is resolved; the reply stands whatever a subscriber does.</summary>
+    private async Task<AssistantReply> ResolvedAsync(PendingConfirmation? pending, ConfirmationRequest request, AssistantReply reply)
+    {
+        if (confirmationEvents is null || pending is null) return reply;
+        try
+        {
+            await confirmationEvents.PublishAsync(new ConfirmationResolved(pending.Id, pending.Channel, pending.ChatId, pending.UserId, request.Channel, reply, time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "A channel failed to handle the resolution of confirmation {ConfirmationId}", pending.Id);
+        }
+        return reply;
     }
 
     private async Task<AssistantReply?> AuthorizeConfirmationAsync(ConfirmationRequest request, string what, CancellationToken ct)

@@ -35,6 +35,9 @@ public sealed class ActionAttribute(string name) : Attribute
 
     /// <summary>Usage shown in help for the slash command, e.g. <c>&lt;system&gt; [lines]</c>.</summary>
     public string? SlashUsage { get; init; }
+
+    /// <summary>Offered to the language model as a tool (false when the result is a credential, e.g. a sign-in link).</summary>
+    public bool ModelTool { get; init; } = true;
 }
 
 /// <summary>Marks a string argument that names a configured system.</summary>

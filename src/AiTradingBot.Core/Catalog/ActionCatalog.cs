@@ -61,6 +61,7 @@ public static class ActionCatalog
         return new ActionDescriptor(attribute.Name, description, EffectOf(type, attribute), type, parameters, attribute.Slash, attribute.SlashUsage)
         {
             Factory = values => (ActionArgs)ctor.Invoke(values),
+            ModelTool = attribute.ModelTool,
         };
     }
 

@@ -131,6 +131,9 @@ public sealed record ReportCancelledResult(ReportKind Kind, bool Existed) : Step
 /// <summary>What the assistant can do, generated from the catalog.</summary>
 public sealed record HelpResult(IReadOnlyList<Catalog.ActionDescriptor> Actions) : StepResult;
 
+/// <summary>A fresh single-use dashboard link, bound to the asking user (a credential: shown only to that user).</summary>
+public sealed record DashboardLinkResult(Uri Url, DateTimeOffset ExpiresAt) : StepResult;
+
 /// <summary>Container launched from a template.</summary>
 public sealed record LaunchResult(ContainerInfo Container) : StepResult;
 

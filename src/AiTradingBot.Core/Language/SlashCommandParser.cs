@@ -91,6 +91,8 @@ public sealed class SlashCommandParser
         {
             case "cc" or "start" or "help" or "menu" or "commands":
                 return Ok(new HelpArgs());
+            case "web" or "dashboard":
+                return args.Length == 0 ? Ok(new DashboardLinkArgs()) : Bad();
             case "sitrep" or "status":
                 if (args.Length > 1) return Bad();
                 if (args.Length == 0) return Ok(new SystemStatusArgs());

@@ -135,6 +135,7 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
             : _m.Bold("Scheduled reports") + "\n" + string.Join("\n", r.Schedules.Select(s => E($"• {Kind(s.Kind)} at \"{s.Cron}\" ({s.TimeZone})" + (s.NextFire is { } n ? $", next {Format.Time(n)}" : "")))),
         ReportCancelledResult r => E(r.Existed ? $"The scheduled {Kind(r.Kind)} report is removed." : $"No {Kind(r.Kind)} report was scheduled here."),
         HelpResult r => Help(r),
+        DashboardLinkResult r => E($"🔗 Your dashboard link (works once, until {Format.Time(r.ExpiresAt)}): {r.Url} — do not forward it: it signs in as you."),
         LaunchResult r => E($"🚀 Launched {r.Container.Name} ({r.Container.Image}): {r.Container.State}"),
         RemoveResult r => E($"🗑 Removed {r.Container}"),
         _ => E(result.GetType().Name),

@@ -34,6 +34,7 @@ public static class StepDescriber
         ReportListArgs => "List scheduled reports",
         ReportCancelArgs a => $"Stop the scheduled {a.Kind.ToString().ToLowerInvariant()} report",
         HelpArgs => "Help",
+        DashboardLinkArgs => "A sign-in link to the web dashboard",
         SystemLaunchArgs a => $"LAUNCH a new bot \"{a.Name}\" from template {a.Template}" + (a.Symbol is null ? "" : $" trading {a.Symbol}"),
         SystemRemoveArgs a => $"REMOVE the launched bot container {a.Name}",
         _ => step.Action,

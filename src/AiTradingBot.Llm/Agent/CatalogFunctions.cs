@@ -46,13 +46,19 @@ public static class CatalogFunctions
         ("help", "What the assistant can do, and asking the user a question."),
     ];
 
+    /// <summary>
+    /// The catalog actions offered to the model. Actions marked <see cref="ActionDescriptor.ModelTool"/> false (e.g.
+    /// <c>dashboard.link</c>, whose result is a credential) have no function, so a model naming one is refused.
+    /// </summary>
+    public static IReadOnlyList<ActionDescriptor> ModelActions { get; } = ActionCatalog.All.Where(a => a.ModelTool).ToList();
+
     private static readonly FrozenDictionary<string, ActionDescriptor> ByToolName;
     private static readonly FrozenDictionary<string, string> ToolNameByAction;
 
     static CatalogFunctions()
     {
         var byTool = new Dictionary<string, ActionDescriptor>(StringComparer.Ordinal);
-        foreach (var action in ActionCatalog.All)
+        foreach (var action in ModelActions)
         {
             var tool = ToolNameOf(action);
             // Two catalog names must never collapse onto one function name.

@@ -40,7 +40,7 @@ public static class CatalogKernel
         var reader = new ToolCallReader(systems);
         foreach (var (plugin, description) in CatalogFunctions.Plugins)
         {
-            var functions = ActionCatalog.All.Where(a => CatalogFunctions.PluginOf(a) == plugin)
+            var functions = CatalogFunctions.ModelActions.Where(a => CatalogFunctions.PluginOf(a) == plugin)
                 .Select(a => CreateFunction(a, systems, reader, runner, options, redactor, loggerFactory))
                 .ToList();
             if (plugin == CatalogFunctions.AskUserPlugin) functions.Add(CreateAskUser(loggerFactory));

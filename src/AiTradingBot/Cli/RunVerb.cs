@@ -1,5 +1,8 @@
 using System.CommandLine;
 using AiTradingBot.Hosting;
+using AiTradingBot.Web;
+using AiTradingBot.Web.Security;
+using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Cli;
 
@@ -9,12 +12,16 @@ public static class RunVerb
     /// <summary>Creates the verb.</summary>
     public static Command Create(CliIo io)
     {
-        var command = new Command("run", "Run the service: Telegram (polling or webhook), scheduled reports, notifications and /healthz.");
+        var command = new Command("run", "Run the service: web dashboard and API, Telegram (polling or webhook), scheduled reports, notifications and /healthz.");
         command.SetAction(async (_, ct) =>
         {
             await using var app = ServiceHost.Build(io.Overrides);
             await app.StartAsync(ct).ConfigureAwait(false);
             await io.Out.WriteLineAsync($"AiTradingBot running on {string.Join(", ", app.Urls)}").ConfigureAwait(false);
+            var web = app.Services.GetRequiredService<IOptions<WebOptions>>().Value;
+            // The operator's single-use link goes to stdout only, never to the logs.
+            if (web.Enabled && web.PrintLoginLink)
+                await io.Out.WriteLineAsync(await app.Services.GetRequiredService<LoginLinks>().OperatorLineAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
             await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
             return 0;
         });

@@ -1,6 +1,8 @@
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Scheduling;
 using AiTradingBot.Telegram;
+using AiTradingBot.Web;
+using AiTradingBot.Web.Security;
 
 
 namespace AiTradingBot.Hosting;
@@ -12,19 +14,44 @@ public static class ServiceHost
     public static WebApplication Build(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var configuration = HostComposition.BuildConfiguration(overrides);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // ApplicationName names the static web assets manifest (blazor.web.js) built next to the host.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(ServiceHost).Assembly.GetName().Name });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
+        builder.Services.AddAiTradingBotWeb(builder.Configuration);
         builder.Services.AddAiTradingBot(builder.Configuration, LogLevel.Information);
         builder.Services.AddHostedService<PaperTickService>();
         builder.Services.AddHostedService<ContainerWatchService>();
-        builder.WebHost.UseUrls((configuration["Http:Urls"] ?? "http://0.0.0.0:8080").Split(';', StringSplitOptions.RemoveEmptyEntries));
+        // Outside a publish (tests, dotnet run) the assets are found through the build's runtime manifest; a publish has none.
+        if (BuildAssetsReadable(builder.Environment.ApplicationName)) builder.WebHost.UseStaticWebAssets();
+        builder.WebHost.UseUrls((configuration["Http:Urls"] ?? WebDefaults.Urls).Split(';', StringSplitOptions.RemoveEmptyEntries));
         var app = builder.Build();
         app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
             Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
         app.MapAiTradingBotTelegram();
         app.UseAiTradingBotSchedulingDashboard();
+        app.MapStaticAssets();
+        app.MapAiTradingBotWeb();
         return app;
+    }
+
+    /// <summary>
+    /// True when the build's static web assets manifest exists and every folder it points at can be read (the NuGet
+    /// cache of another user cannot, e.g. when the build output runs as the image's non-root user).
+    /// </summary>
+    private static bool BuildAssetsReadable(string applicationName)
+    {
+        var manifest = Path.Combine(AppContext.BaseDirectory, $"{applicationName}.staticwebassets.runtime.json");
+        if (!File.Exists(manifest)) return false;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
+            return doc.RootElement.GetProperty("ContentRoots").EnumerateArray().All(r => r.GetString() is { } root && Directory.Exists(root));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

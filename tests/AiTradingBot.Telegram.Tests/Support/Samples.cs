@@ -54,6 +54,7 @@ public static class Samples
             new HelpResult(ActionCatalog.All),
             new LaunchResult(container),
             new RemoveResult("old<container>&"),
+            new DashboardLinkResult(new Uri("http://127.0.0.1:8080/login?token=abc_DEF-123"), DateTimeOffset.UnixEpoch),
         ];
     }
 

@@ -1,0 +1,62 @@
+using AiTradingBot.Core.Assistant;
+
+namespace AiTradingBot.Core.Gate;
+
+/// <summary>
+/// A pending confirmation was resolved (confirmed and run, refused at confirmation, cancelled or expired), in
+/// whatever channel. Carries where the card was created (<see cref="Channel"/>, <see cref="ChatId"/>) so the
+/// channel that shows it can remove or edit it, and the reply so it can show the result.
+/// </summary>
+public sealed record ConfirmationResolved(
+    string ConfirmationId,
+    string Channel,
+    string ChatId,
+    string UserId,
+    string ResolvedInChannel,
+    AssistantReply Reply,
+    DateTimeOffset At);
+
+/// <summary>
+/// In-process fan-out of <see cref="ConfirmationResolved"/> to channels (web page, Telegram card editing).
+/// Handlers run after the decision is made and audited; a failing handler never changes the outcome.
+/// </summary>
+public sealed class ConfirmationEvents
+{
+    private readonly Lock _gate = new();
+    private Func<ConfirmationResolved, CancellationToken, Task>[] _handlers = [];
+
+    /// <summary>Subscribes; dispose the result to unsubscribe.</summary>
+    public IDisposable Subscribe(Func<ConfirmationResolved, CancellationToken, Task> handler)
+    {
+        lock (_gate) _handlers = [.. _handlers, handler];
+        return new Subscription(this, handler);
+    }
+
+    /// <summary>Delivers to every subscriber; exceptions are collected and never stop the others.</summary>
+    public async Task PublishAsync(ConfirmationResolved resolved, CancellationToken ct)
+    {
+        var handlers = Volatile.Read(ref _handlers);
+        List<Exception>? errors = null;
+        foreach (var h in handlers)
+        {
+            try { await h(resolved, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is not OperationCanceledException) { (errors ??= []).Add(e); }
+        }
+        if (errors is not null) throw new AggregateException("A confirmation-resolved handler failed.", errors);
+    }
+
+    private void Unsubscribe(Func<ConfirmationResolved, CancellationToken, Task> handler)
+    {
+        lock (_gate) _handlers = _handlers.Where(h => h != handler).ToArray();
+    }
+
+    private sealed class Subscription(ConfirmationEvents owner, Func<ConfirmationResolved, CancellationToken, Task> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Unsubscribe(handler);
+        }
+    }
+}
