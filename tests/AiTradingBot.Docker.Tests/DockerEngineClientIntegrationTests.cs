@@ -65,7 +65,8 @@ public sealed class DockerEngineClientIntegrationTests : IAsyncDisposable
     public async Task A_container_that_ignores_sigterm_is_killed_when_the_grace_period_ends()
     {
         using var client = _peer.Client();
-        var name = await _peer.RunAsync("noterm", "trap '' TERM; while true; do sleep 0.1; done", ct: _ct);
+        var name = await _peer.RunAsync("noterm", "trap '' TERM; echo ready; while true; do sleep 0.1; done", ct: _ct);
+        await WaitForLogLinesAsync(client, name, 1); // the trap is in place before SIGTERM is sent
 
         var sw = Stopwatch.StartNew();
         var stopped = await client.StopAsync(name, TimeSpan.FromSeconds(3), _ct);
@@ -84,7 +85,8 @@ public sealed class DockerEngineClientIntegrationTests : IAsyncDisposable
     {
         // Podman's compat API kills immediately when t is missing; we always send it.
         using var client = _peer.Client(o => o.StopTimeoutSeconds = 2);
-        var name = await _peer.RunAsync("deft", "trap '' TERM; while true; do sleep 0.1; done", ct: _ct);
+        var name = await _peer.RunAsync("deft", "trap '' TERM; echo ready; while true; do sleep 0.1; done", ct: _ct);
+        await WaitForLogLinesAsync(client, name, 1); // the trap is in place before SIGTERM is sent
         var sw = Stopwatch.StartNew();
         await client.StopAsync(name, TimeSpan.Zero, _ct);
         Assert.True(sw.Elapsed >= TimeSpan.FromSeconds(1.5), $"stop returned after {sw.Elapsed}");

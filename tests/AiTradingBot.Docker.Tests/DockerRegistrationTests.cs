@@ -21,7 +21,7 @@ public sealed class DockerRegistrationTests
     {
         using var sp = Build(new() { ["Docker:Endpoint"] = "unix:///nonexistent/docker.sock", ["Docker:StopTimeoutSeconds"] = "30" });
         var runtime = sp.GetRequiredService<IContainerRuntime>();
-        Assert.IsType<DockerContainerRuntime>(runtime);
+        Assert.IsType<DockerHostRouter>(runtime);
         Assert.False(runtime.IsDemo);
         Assert.Equal("docker unix:///nonexistent/docker.sock", runtime.Description);
         Assert.Equal(30, sp.GetRequiredService<IOptions<DockerOptions>>().Value.StopTimeoutSeconds);
@@ -66,7 +66,7 @@ public sealed class DockerRegistrationTests
         services.AddSingleton<IContainerRuntime>(new NullRuntimeForTest());
         services.AddAiTradingBotDocker(configuration);
         using var sp = services.BuildServiceProvider();
-        Assert.IsType<DockerContainerRuntime>(sp.GetRequiredService<IContainerRuntime>());
+        Assert.IsType<DockerHostRouter>(sp.GetRequiredService<IContainerRuntime>());
     }
 
     private sealed class NullRuntimeForTest : IContainerRuntime
