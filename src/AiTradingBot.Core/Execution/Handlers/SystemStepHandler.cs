@@ -185,7 +185,7 @@ public sealed class SystemStepHandler(
         // A trading container left running is a failed killswitch (ask exits 1), even when everything else worked.
         if (stops.Any(s => s.Outcome == ContainerOutcome.Failed))
             throw new StepFailedException("KILLSWITCH INCOMPLETE (trading is halted): "
-                + string.Join("; ", stops.Where(s => s.Outcome == ContainerOutcome.Failed).Select(s => $"{s.System}{(s.Host is null ? "" : $" on {s.Host}")}: {s.Message}"))
+                + string.Join("; ", stops.Where(s => s.Outcome == ContainerOutcome.Failed).Select(s => $"{s.System}{(s.Host is null ? "" : $" on {s.Host}")}: {s.Message?.TrimEnd('.')}"))
                 + $". Stopped {stops.Count(s => s.Outcome != ContainerOutcome.Failed)}/{stops.Length}; stop the rest by hand.");
         return new KillswitchResult(stops, cancelled, cancelError, closed, true);
     }
