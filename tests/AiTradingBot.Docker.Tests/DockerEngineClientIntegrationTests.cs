@@ -213,7 +213,7 @@ public sealed class DockerEngineClientIntegrationTests : IAsyncDisposable
         var request = new LaunchRequest(name, _peer.Image, ["/bin/sh", "-c", TermExits],
             new Dictionary<string, string> { ["BOT_SYMBOL"] = "BTCUSDT", ["BOT_MODE"] = "paper" },
             new Dictionary<string, string> { ["aitradingbot.template"] = "grid", [DockerEngineClient.ManagedLabel] = "false" },
-            TimeSpan.FromSeconds(7), "on-failure:2");
+            TimeSpan.FromSeconds(7), "on-failure:2", MemoryLimitBytes: 64L * 1024 * 1024, Cpus: 0.5);
 
         var info = await client.LaunchAsync(request, _ct);
 
@@ -230,6 +230,10 @@ public sealed class DockerEngineClientIntegrationTests : IAsyncDisposable
         Assert.Equal(7, raw.GetProperty("Config").GetProperty("StopTimeout").GetInt32());
         Assert.NotEqual("host", raw.GetProperty("HostConfig").GetProperty("NetworkMode").GetString());
         Assert.NotEqual("host", raw.GetProperty("HostConfig").GetProperty("PidMode").GetString());
+        Assert.Equal(64L * 1024 * 1024, raw.GetProperty("HostConfig").GetProperty("Memory").GetInt64());
+        Assert.Equal(500_000_000, raw.GetProperty("HostConfig").GetProperty("NanoCpus").GetInt64());
+        // Every capability dropped: the bot cannot, for example, change file ownership.
+        Assert.NotEqual(0, (await client.ExecAsync(name, ["/bin/sh", "-c", "touch /tmp/x && chown 1:1 /tmp/x"], _ct)).ExitCode);
 
         var managed = await client.ListAsync($"{DockerEngineClient.ManagedLabel}=true", _ct);
         Assert.Contains(managed, c => c.Name == name);
@@ -311,6 +315,27 @@ public sealed class DockerEngineClientIntegrationTests : IAsyncDisposable
         var found = await client.ListAsync(new DockerContainerFilter(Names: [name]), all: true, _ct);
         Assert.Equal([name], found.Select(c => c.Name));
         Assert.Equal("running", found[0].State);
+    }
+
+    [Fact]
+    public async Task The_events_stream_reports_a_container_dying_with_its_exit_code()
+    {
+        using var client = _peer.Client();
+        var name = await _peer.RunAsync("ev", "sleep 0.5; exit 7", start: false, ct: _ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(30));
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await client.StartAsync(name, _ct);
+        var seen = new List<ContainerEvent>();
+        await foreach (var e in client.WatchEventsAsync(since, cts.Token))
+        {
+            if (e.ContainerName != name) continue;
+            seen.Add(e);
+            if (e.Kind == ContainerEventKind.Died) break;
+        }
+        Assert.Equal(ContainerEventKind.Started, seen[0].Kind);
+        Assert.Equal(7, seen[^1].ExitCode);
+        Assert.True(seen[^1].TimeNano > seen[0].TimeNano);
     }
 
     private async Task WaitForLogLinesAsync(DockerEngineClient client, string name, int count)
