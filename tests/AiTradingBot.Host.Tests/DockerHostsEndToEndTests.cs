@@ -34,8 +34,6 @@ public sealed class DockerHostsEndToEndTests : IAsyncDisposable
 
     private string Bravo => $"atbt-b-{_run}";
 
-    private string Bot => $"bot{_run}";
-
     // appsettings.json configures charlie too; give it a container of the test's own on the default host.
     private string Charlie => $"atbt-c-{_run}";
 
@@ -146,48 +144,5 @@ public sealed class DockerHostsEndToEndTests : IAsyncDisposable
         Assert.Contains(deadA, all);
         Assert.Contains($"host 'b' ({deadB})", all);
         Assert.DoesNotContain("DEMO", all, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
-    public async Task The_killswitch_stops_configured_systems_and_launched_bots_on_every_host()
-    {
-        await LaunchAsync(_a, Alpha);
-        await LaunchAsync(_a, Charlie);
-        await LaunchAsync(_b, Bravo);
-        _made.Add((_b, Bot));
-        var (launchExit, launched) = await AskAsync(Configuration(), $"/launch grid {Bot}", "--yes");
-        Assert.True(launchExit == 0, $"exit {launchExit}\n{launched}");
-        var bot = await _b.InspectAsync(Bot, _ct);
-        Assert.True(bot.Running);
-        Assert.Equal("true", bot.Labels[DockerEngineClient.ManagedLabel]);
-
-        var (exit, all) = await AskAsync(Configuration(), "/killswitch CONFIRM");
-
-        Assert.True(exit == 0, $"exit {exit}\n{all}");
-        Assert.False((await _a.InspectAsync(Alpha, _ct)).Running);
-        Assert.False((await _b.InspectAsync(Bravo, _ct)).Running);
-        var after = await _b.InspectAsync(Bot, _ct);
-        Assert.False(after.Running);
-        Assert.Equal("exited", after.State);
-        Assert.Contains($"{Bot} (on b) stopped", all);
-        Assert.Contains("alpha (on default) stopped", all);
-        Assert.Contains("bravo (on b) stopped", all);
-    }
-
-    [Fact]
-    public async Task A_killswitch_that_cannot_reach_a_host_is_a_failure_even_when_the_rest_stopped()
-    {
-        await LaunchAsync(_a, Alpha);
-        await LaunchAsync(_a, Charlie);
-        var dead = "unix://" + Path.Combine(Path.GetTempPath(), $"atbt-noks-{Guid.NewGuid():N}.sock");
-
-        var (exit, all) = await AskAsync(Configuration(dead), "/killswitch CONFIRM");
-
-        Assert.True(exit == 1, $"exit {exit}\n{all}");
-        Assert.False((await _a.InspectAsync(Alpha, _ct)).Running);
-        Assert.False((await _a.InspectAsync(Charlie, _ct)).Running);
-        Assert.Contains("KILLSWITCH INCOMPLETE", all);
-        Assert.Contains("Stopped 2/4", all); // alpha and charlie; bravo and the launched bots of b could not be reached
-        Assert.Contains($"bravo on b: Docker at host 'b' ({dead}) is not reachable", all);
     }
 }
