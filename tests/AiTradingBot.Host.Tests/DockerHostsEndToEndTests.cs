@@ -145,4 +145,22 @@ public sealed class DockerHostsEndToEndTests : IAsyncDisposable
         Assert.Contains($"host 'b' ({deadB})", all);
         Assert.DoesNotContain("DEMO", all, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task A_bot_launched_on_the_second_host_from_its_template_is_removed_there()
+    {
+        var bot = $"rm{_run}";
+        _made.Add((_b, bot));
+        var (launchExit, launched) = await AskAsync(Configuration(), $"/launch grid {bot}", "--yes");
+        Assert.True(launchExit == 0, $"exit {launchExit}\n{launched}");
+        var info = await _b.InspectAsync(bot, _ct);
+        Assert.True(info.Running);
+        Assert.Equal("true", info.Labels[DockerEngineClient.ManagedLabel]);
+        await Assert.ThrowsAsync<ContainerNotFoundException>(() => _a.InspectAsync(bot, _ct));
+
+        var (exit, all) = await AskAsync(Configuration(), $"/remove {bot}", "--yes");
+
+        Assert.True(exit == 0, $"exit {exit}\n{all}");
+        await Assert.ThrowsAsync<ContainerNotFoundException>(() => _b.InspectAsync(bot, _ct));
+    }
 }
