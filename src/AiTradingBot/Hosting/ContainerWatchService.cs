@@ -27,8 +27,12 @@ public sealed partial class ContainerWatchService(
     private readonly Queue<string> _seenOrder = new();
     private DateTimeOffset _startedAt;
 
-    /// <summary>What we last knew of a container, and as of when (events older than that are already reflected).</summary>
-    private sealed record Known(bool Running, int? RestartCount, DateTimeOffset? StartedAt, string? Health, DateTimeOffset AsOf);
+    /// <summary>
+    /// What we last knew of a container: <paramref name="DaemonAsOf"/> on the daemon's clock (events older than that are
+    /// already reflected), <paramref name="LocalAt"/> on ours (an inspection that started earlier must not overwrite it).
+    /// Keeping the clocks apart keeps a remote host with a skewed clock from hiding its events.
+    /// </summary>
+    private sealed record Known(bool Running, int? RestartCount, DateTimeOffset? StartedAt, string? Health, DateTimeOffset DaemonAsOf, DateTimeOffset LocalAt);
 
     /// <summary>Raised after each reconciliation pass and whenever an event stream (re)connects; for tests and diagnostics.</summary>
     internal event Action<string>? Progress;
@@ -120,22 +124,23 @@ public sealed partial class ContainerWatchService(
             if (!Remember(host + "/" + e.Key)) return;
             var key = (host, s.Container);
             var before = _known.GetValueOrDefault(key);
-            if (before is not null && e.Time < before.AsOf) return; // an inspection after this event already saw its effect
+            if (before is not null && e.Time < before.DaemonAsOf) return; // an inspection after this event already saw its effect
+            var at = _time.GetUtcNow();
             var expected = await IsExpectedAsync(s, ct).ConfigureAwait(false);
             switch (e.Kind)
             {
                 case ContainerEventKind.Died:
-                    _known[key] = new Known(false, before?.RestartCount, before?.StartedAt, before?.Health, e.Time);
+                    _known[key] = new Known(false, before?.RestartCount, before?.StartedAt, before?.Health, e.Time, at);
                     if (!expected && (before?.Running ?? true)) await NotifyDiedAsync(s, e.ExitCode, ct).ConfigureAwait(false);
                     break;
                 case ContainerEventKind.Started or ContainerEventKind.Restarted:
                     // Restart count and start time are unknown until the next inspection (which then does not call it a restart).
-                    _known[key] = new Known(true, null, null, before?.Health, e.Time);
+                    _known[key] = new Known(true, null, null, before?.Health, e.Time, at);
                     if (!expected && (e.Kind == ContainerEventKind.Restarted || before is { Running: false }))
                         await NotifyRestartedAsync(s, null, ct).ConfigureAwait(false);
                     break;
                 case ContainerEventKind.HealthChanged:
-                    _known[key] = (before ?? new Known(true, null, null, null, e.Time)) with { Health = e.Health, AsOf = e.Time };
+                    _known[key] = (before ?? new Known(true, null, null, null, e.Time, at)) with { Health = e.Health, DaemonAsOf = e.Time, LocalAt = at };
                     if (e.Health is "unhealthy" && before?.Health is not "unhealthy") await NotifyUnhealthyAsync(s, ct).ConfigureAwait(false);
                     break;
             }
@@ -174,8 +179,10 @@ public sealed partial class ContainerWatchService(
             {
                 var key = (host, s.Container);
                 var before = _known.GetValueOrDefault(key);
-                if (before is not null && before.AsOf > asked) return; // an event arrived meanwhile and is newer
-                _known[key] = new Known(now.Running, now.RestartCount, now.StartedAt, now.Health, asked);
+                if (before is not null && before.LocalAt > asked) return; // an event arrived meanwhile and is newer
+                // The daemon's own times of the last start and exit: events up to then are reflected in this inspection.
+                var daemonAsOf = new[] { now.StartedAt, now.FinishedAt }.Max() ?? DateTimeOffset.MinValue;
+                _known[key] = new Known(now.Running, now.RestartCount, now.StartedAt, now.Health, daemonAsOf, _time.GetUtcNow());
                 if (before is null) return; // first sight: nothing to compare with
                 var expected = await IsExpectedAsync(s, ct).ConfigureAwait(false);
                 if (expected) return;
