@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace AiTradingBot.Docker;
 
@@ -10,14 +9,14 @@ namespace AiTradingBot.Docker;
 /// </summary>
 internal sealed record DockerContainerFilter(IReadOnlyList<string>? Names = null, IReadOnlyList<string>? Labels = null, IReadOnlyList<string>? Statuses = null)
 {
-    /// <summary>The <c>filters</c> query value (JSON map of lists), or null when nothing is filtered.</summary>
-    public string? ToQueryValue()
+    /// <summary>The library's <c>filters</c> map (key → values), or null when nothing is filtered.</summary>
+    public IDictionary<string, IDictionary<string, bool>>? ToFilters()
     {
-        var map = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        if (Names is { Count: > 0 }) map["name"] = Names.Select(AnchoredNamePattern).ToList();
-        if (Labels is { Count: > 0 }) map["label"] = Labels.ToList();
-        if (Statuses is { Count: > 0 }) map["status"] = Statuses.ToList();
-        return map.Count == 0 ? null : JsonSerializer.Serialize(map);
+        var map = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal);
+        if (Names is { Count: > 0 }) map["name"] = Names.Select(AnchoredNamePattern).ToDictionary(n => n, _ => true);
+        if (Labels is { Count: > 0 }) map["label"] = Labels.ToDictionary(l => l, _ => true);
+        if (Statuses is { Count: > 0 }) map["status"] = Statuses.ToDictionary(st => st, _ => true);
+        return map.Count == 0 ? null : map;
     }
 
     /// <summary>True when a container's names (as listed, with a leading slash) include one we asked for exactly.</summary>

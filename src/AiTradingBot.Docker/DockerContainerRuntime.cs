@@ -3,17 +3,36 @@ using AiTradingBot.Core.Ports;
 
 namespace AiTradingBot.Docker;
 
-/// <summary>The production container runtime: the Docker Engine API (or a compatible one such as Podman's) via <see cref="DockerEngineClient"/>.</summary>
+/// <summary>One Docker host as the core's container runtime: the Engine API (or Podman's compatible one) via <see cref="DockerEngineClient"/>.</summary>
 public sealed class DockerContainerRuntime(DockerEngineClient client) : IContainerRuntime
 {
     /// <summary>The client underneath, for callers that need Docker-specific calls.</summary>
     public DockerEngineClient Client { get; } = client;
 
     /// <inheritdoc />
-    public string Description => Client.ApiVersion is { } v ? $"docker {Client.Endpoint} (API {v})" : $"docker {Client.Endpoint}";
+    public string Description
+    {
+        get
+        {
+            var where = Client.Target.IsDefault ? $"docker {Client.Endpoint}" : $"docker {Client.HostName}={Client.Endpoint}";
+            return Client.ApiVersion is { } v ? $"{where} (API {v})" : where;
+        }
+    }
 
     /// <inheritdoc />
     public bool IsDemo => false;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Hosts => [Client.HostName];
+
+    /// <inheritdoc />
+    public IContainerRuntime OnHost(string host) =>
+        string.Equals(ContainerHosts.Normalize(host), Client.HostName, StringComparison.Ordinal)
+            ? this
+            : throw new ContainerRuntimeException($"No Docker host '{host}' is configured (only '{Client.HostName}'). Add Docker:Hosts:{host}:Endpoint or fix the Host setting.");
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ContainerEvent>? WatchEvents(DateTimeOffset? since, CancellationToken ct) => Client.WatchEventsAsync(since, ct);
 
     /// <inheritdoc />
     public Task<ContainerInfo> InspectAsync(string container, CancellationToken ct) => Client.InspectAsync(container, ct);

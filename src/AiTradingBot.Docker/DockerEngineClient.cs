@@ -1,20 +1,21 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using AiTradingBot.Core.Containers;
-using AiTradingBot.Docker.Api;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiTradingBot.Docker;
 
 /// <summary>
-/// A thin typed client of the Docker Engine API (also Podman's compatible API) over a unix socket or TCP.
-/// Negotiates the API version once, maps failures to the core's typed exceptions, and never sends a shell string.
+/// One Docker host's Engine API (also Podman's compatible API) through Docker.DotNet. Pins the API version to the lower of
+/// ours and the daemon's (from <c>/_ping</c>), maps failures to the core's typed exceptions naming the host and endpoint,
+/// and never sends a shell string.
 /// </summary>
 public sealed partial class DockerEngineClient : IDisposable
 {
@@ -26,41 +27,37 @@ public sealed partial class DockerEngineClient : IDisposable
 
     private const int MaxLogTail = 100_000;
     private const long MaxLogBytes = 32L * 1024 * 1024;
-    private const int MaxErrorBodyBytes = 16 * 1024;
     private const int MaxStopSeconds = 3600;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNameCaseInsensitive = true,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private readonly HttpClient _http;
     private readonly DockerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _negotiation = new(1, 1);
+    private readonly HttpClient _ping;
     private DockerApiVersion? _apiVersion;
+    private DockerClient? _client;
 
-    /// <summary>Creates a client for <paramref name="options"/>.Endpoint.</summary>
-    public DockerEngineClient(DockerOptions options, TimeProvider? time = null, ILogger<DockerEngineClient>? logger = null)
+    /// <summary>Creates a client of <paramref name="options"/>.Endpoint, known as host <paramref name="host"/>.</summary>
+    public DockerEngineClient(DockerOptions options, TimeProvider? time = null, ILogger<DockerEngineClient>? logger = null, string host = ContainerHosts.Default)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        Endpoint = DockerEndpoint.Parse(options.Endpoint);
+        Target = new DockerTarget(ContainerHosts.Normalize(host), DockerEndpoint.Parse(options.Endpoint));
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _http = new HttpClient(Endpoint.CreateHandler(), disposeHandler: true)
-        {
-            BaseAddress = Endpoint.BaseAddress,
-            // Each call sets its own deadline (stop needs its grace period on top).
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        // Only for /_ping: the library does not expose its Api-Version header.
+        _ping = new HttpClient(Endpoint.CreateHandler(), disposeHandler: true) { BaseAddress = Endpoint.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         if (DockerApiVersion.TryParse(options.ApiVersion, out var pinned)) _apiVersion = pinned;
     }
 
+    /// <summary>The host's name and endpoint.</summary>
+    public DockerTarget Target { get; }
+
+    /// <summary>The host's name (<c>default</c> for <c>Docker:Endpoint</c>).</summary>
+    public string HostName => Target.Host;
+
     /// <summary>Where this client talks to.</summary>
-    public DockerEndpoint Endpoint { get; }
+    public DockerEndpoint Endpoint => Target.Endpoint;
 
     /// <summary>The API version in use once negotiated (or pinned by <c>Docker:ApiVersion</c>).</summary>
     public DockerApiVersion? ApiVersion => _apiVersion;
@@ -71,36 +68,30 @@ public sealed partial class DockerEngineClient : IDisposable
     /// Negotiates the API version: <c>/_ping</c>'s <c>Api-Version</c> header, else <c>/version</c>'s <c>ApiVersion</c>;
     /// uses the lower of the daemon's and ours. Cached after the first success.
     /// </summary>
-    public Task<DockerApiVersion> NegotiateApiVersionAsync(CancellationToken ct) => NegotiateApiVersionAsync("answer a ping", ct);
-
-    /// <summary>Negotiates on behalf of <paramref name="operation"/>, so a failure names what the user asked for.</summary>
-    private async Task<DockerApiVersion> NegotiateApiVersionAsync(string operation, CancellationToken ct)
+    public async Task<DockerApiVersion> NegotiateApiVersionAsync(CancellationToken ct)
     {
-        if (_apiVersion is { } known) return known;
+        await GetClientAsync("answer a ping", ct).ConfigureAwait(false);
+        return _apiVersion!.Value;
+    }
+
+    /// <summary>The library's client pinned to the negotiated version (built once).</summary>
+    private async Task<DockerClient> GetClientAsync(string operation, CancellationToken ct)
+    {
+        if (Volatile.Read(ref _client) is { } ready) return ready;
         await _negotiation.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (_apiVersion is { } again) return again;
-            var header = await CallAsync(HttpMethod.Get, "/_ping", null, operation, null, RequestTimeout,
-                (r, _) => Task.FromResult(ReadApiVersionHeader(r)), ct, versioned: false).ConfigureAwait(false);
-            var server = header;
-            if (server is null)
-            {
-                var body = await CallAsync(HttpMethod.Get, "/version", null, operation, null, RequestTimeout,
-                    (r, t) => r.Content.ReadAsStringAsync(t), ct, versioned: false).ConfigureAwait(false);
-                server = ParseVersionBody(body);
-            }
-            if (server is not { } s)
-                throw new ContainerRuntimeException(
-                    $"Docker at {Endpoint} did not report an API version (neither /_ping nor /version). Is it a Docker Engine API? "
-                    + "Set Docker:ApiVersion to pin one.");
-            var chosen = DockerApiVersion.Negotiate(s);
-            if (chosen.CompareTo(DockerApiVersion.ClientMinimum) < 0)
-                throw new ContainerRuntimeException(
-                    $"Docker at {Endpoint} speaks API {s}, older than the {DockerApiVersion.ClientMinimum} this assistant needs. Upgrade the daemon.");
-            _apiVersion = chosen;
-            LogNegotiated(Endpoint.Text, s.ToString(), chosen.ToString());
-            return chosen;
+            if (_client is { } again) return again;
+            var version = _apiVersion ?? await AskApiVersionAsync(operation, ct).ConfigureAwait(false);
+            _apiVersion = version;
+            var client = new DockerClientBuilder()
+                .WithEndpoint(LibraryEndpoint())
+                .WithApiVersion(new System.Version(version.Major, version.Minor))
+                // Every call sets its own deadline (stop needs its grace period on top).
+                .WithTimeout(Timeout.InfiniteTimeSpan)
+                .Build();
+            Volatile.Write(ref _client, client);
+            return client;
         }
         finally
         {
@@ -108,48 +99,78 @@ public sealed partial class DockerEngineClient : IDisposable
         }
     }
 
+    private Uri LibraryEndpoint() =>
+        Endpoint.IsUnixSocket ? new Uri("unix://" + Endpoint.SocketPath) : new Uri($"tcp://{Endpoint.Host}:{Endpoint.Port}");
+
+    private async Task<DockerApiVersion> AskApiVersionAsync(string operation, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(RequestTimeout);
+        DockerApiVersion? server;
+        try
+        {
+            using (var response = await _ping.GetAsync("/_ping", HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false))
+            {
+                if ((int)response.StatusCode is 401 or 403)
+                    throw DockerErrorMapper.FromStatus((int)response.StatusCode, await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false), Target, operation, null);
+                server = ReadApiVersionHeader(response);
+            }
+            if (server is null)
+            {
+                // An unversioned library client reads /version.
+                using var plain = new DockerClientBuilder().WithEndpoint(LibraryEndpoint()).WithTimeout(Timeout.InfiniteTimeSpan).Build();
+                var v = await plain.System.GetVersionAsync(cts.Token).ConfigureAwait(false);
+                server = DockerApiVersion.TryParse(v.APIVersion, out var parsed) ? parsed : null;
+            }
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw DockerErrorMapper.Timeout(Target, operation, RequestTimeout, ex);
+        }
+        catch (DockerApiException ex)
+        {
+            throw DockerErrorMapper.FromStatus((int)ex.StatusCode, ex.ResponseBody, Target, operation, null);
+        }
+        catch (Exception ex) when (IsTransport(ex) && !ct.IsCancellationRequested)
+        {
+            LogTransportError(Target.ToString(), operation, ex.Message);
+            throw DockerErrorMapper.FromTransport(ex, Target, operation);
+        }
+        if (server is not { } s)
+            throw new ContainerRuntimeException(
+                $"Docker at {Target} did not report an API version (neither /_ping nor /version). Is it a Docker Engine API? "
+                + "Set Docker:ApiVersion to pin one.");
+        var chosen = DockerApiVersion.Negotiate(s);
+        if (chosen.CompareTo(DockerApiVersion.ClientMinimum) < 0)
+            throw new ContainerRuntimeException(
+                $"Docker at {Target} speaks API {s}, older than the {DockerApiVersion.ClientMinimum} this assistant needs. Upgrade the daemon.");
+        LogNegotiated(Target.ToString(), s.ToString(), chosen.ToString());
+        return chosen;
+    }
+
     /// <summary>The version from <c>/_ping</c>'s <c>Api-Version</c> header.</summary>
     internal static DockerApiVersion? ReadApiVersionHeader(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Api-Version", out var values) && DockerApiVersion.TryParse(values.FirstOrDefault(), out var v) ? v : null;
 
-    /// <summary>The <c>ApiVersion</c> field of a <c>/version</c> answer.</summary>
-    internal static DockerApiVersion? ParseVersionBody(string body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                   && doc.RootElement.TryGetProperty("ApiVersion", out var v) && v.ValueKind == JsonValueKind.String
-                   && DockerApiVersion.TryParse(v.GetString(), out var parsed)
-                ? parsed
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>State of a container (<c>GET /containers/{id}/json</c>).</summary>
+    /// <summary>State of a container.</summary>
     public async Task<ContainerInfo> InspectAsync(string container, CancellationToken ct)
     {
         var c = CheckReference(container);
-        var dto = await GetJsonAsync<ContainerInspectResponse>($"/containers/{Esc(c)}/json", $"inspect container '{c}'", c, ct).ConfigureAwait(false);
-        return ToInfo(dto, c);
+        var r = await CallAsync($"inspect container '{c}'", c, RequestTimeout, (d, t) => d.Containers.InspectContainerAsync(c, t), ct).ConfigureAwait(false);
+        return ToInfo(r, c);
     }
 
     /// <summary>Containers matching <paramref name="filter"/> (names anchored and re-checked client-side).</summary>
     internal async Task<IReadOnlyList<ContainerSummary>> ListAsync(DockerContainerFilter filter, bool all, CancellationToken ct)
     {
-        var query = new StringBuilder("/containers/json?all=").Append(all ? "1" : "0");
-        if (filter.ToQueryValue() is { } f) query.Append("&filters=").Append(Uri.EscapeDataString(f));
-        var items = await GetJsonAsync<List<ContainerListItem>>(query.ToString(), "list containers", null, ct).ConfigureAwait(false) ?? [];
+        var parameters = new ContainersListParameters { All = all, Filters = filter.ToFilters() };
+        var items = await CallAsync("list containers", null, RequestTimeout, (d, t) => d.Containers.ListContainersAsync(parameters, t), ct).ConfigureAwait(false);
         return items
             .Where(i => filter.MatchesName(i.Names))
             .Select(i => new ContainerSummary(
-                i.Id ?? "",
+                i.ID ?? "",
                 (i.Names?.FirstOrDefault() ?? "").TrimStart('/'),
-                i.State ?? "unknown",
+                string.IsNullOrEmpty(i.State) ? "unknown" : i.State,
                 i.Status ?? "",
                 i.Image,
                 Labels(i.Labels)))
@@ -164,7 +185,7 @@ public sealed partial class DockerEngineClient : IDisposable
     public Task<ContainerActionResult> StartAsync(string container, CancellationToken ct)
     {
         var c = CheckReference(container);
-        return ActionAsync($"/containers/{Esc(c)}/start", $"start container '{c}'", c, RequestTimeout, ct);
+        return ActionAsync($"start container '{c}'", c, RequestTimeout, (d, t) => d.Containers.StartContainerAsync(c, new ContainerStartParameters(), t), ct);
     }
 
     /// <summary>Stops a container with an explicit grace period <paramref name="timeout"/> (always sent as <c>t</c>).</summary>
@@ -172,7 +193,8 @@ public sealed partial class DockerEngineClient : IDisposable
     {
         var c = CheckReference(container);
         var t = GraceSeconds(timeout);
-        return ActionAsync($"/containers/{Esc(c)}/stop?t={t}", $"stop container '{c}'", c, RequestTimeout + TimeSpan.FromSeconds(t), ct);
+        return ActionAsync($"stop container '{c}'", c, RequestTimeout + TimeSpan.FromSeconds(t),
+            (d, token) => d.Containers.StopContainerAsync(c, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)t }, token), ct);
     }
 
     /// <summary>Restarts a container with an explicit grace period <paramref name="timeout"/> (always sent as <c>t</c>).</summary>
@@ -180,51 +202,60 @@ public sealed partial class DockerEngineClient : IDisposable
     {
         var c = CheckReference(container);
         var t = GraceSeconds(timeout);
-        return ActionAsync($"/containers/{Esc(c)}/restart?t={t}", $"restart container '{c}'", c, RequestTimeout + TimeSpan.FromSeconds(t), ct);
+        return ActionAsync($"restart container '{c}'", c, RequestTimeout + TimeSpan.FromSeconds(t), async (d, token) =>
+        {
+            await d.Containers.RestartContainerAsync(c, new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)t }, token).ConfigureAwait(false);
+            return true;
+        }, ct);
     }
 
     /// <summary>
-    /// Last lines of a container's stdout and stderr. Reads the container's <c>Tty</c> first: without a TTY the stream is
-    /// multiplexed (8-byte frame headers), with one it is raw. <see cref="LogQuery.Grep"/> is a case-insensitive substring
-    /// applied here, over the last <see cref="DockerOptions.LogGrepScanLines"/> lines.
+    /// Last lines of a container's stdout and stderr through the library's multiplexed stream (it reads the container's
+    /// <c>Tty</c>: raw with one, 8-byte frames without). <see cref="LogQuery.Grep"/> is a case-insensitive substring applied
+    /// here, over the last <see cref="DockerOptions.LogGrepScanLines"/> lines.
     /// </summary>
     public async Task<IReadOnlyList<LogLine>> GetLogsAsync(string container, LogQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         var c = CheckReference(container);
-        var info = await InspectAsync(c, ct).ConfigureAwait(false);
         var tail = Math.Clamp(query.Tail, 1, MaxLogTail);
         var grep = string.IsNullOrEmpty(query.Grep) ? null : query.Grep;
         var fetch = grep is null ? tail : Math.Max(tail, _options.LogGrepScanLines);
-        var path = new StringBuilder($"/containers/{Esc(c)}/logs?stdout=1&stderr=1&follow=0&tail={fetch}");
-        if (query.Timestamps) path.Append("&timestamps=1");
-        if (query.Since is { } since && since > TimeSpan.Zero)
-            path.Append("&since=").Append((_time.GetUtcNow() - since).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-
-        var raw = await CallAsync(HttpMethod.Get, path.ToString(), null, $"read the logs of container '{c}'", c, RequestTimeout,
-            (r, t) => ReadLogLinesAsync(r, info.Tty, t), ct).ConfigureAwait(false);
+        var parameters = new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Follow = false,
+            Tail = fetch.ToString(CultureInfo.InvariantCulture),
+            Timestamps = query.Timestamps ? true : null,
+            Since = query.Since is { } since && since > TimeSpan.Zero
+                ? (_time.GetUtcNow() - since).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)
+                : null,
+        };
+        var raw = await CallAsync($"read the logs of container '{c}'", c, RequestTimeout, async (d, t) =>
+        {
+            using var stream = await d.Containers.GetContainerLogsAsync(c, parameters, t).ConfigureAwait(false);
+            return await ReadLinesAsync(stream, t).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
 
         IEnumerable<LogLine> lines = raw.Select(l => ToLogLine(l.Stream, l.Text, query.Timestamps));
         if (grep is not null) lines = lines.Where(l => l.Text.Contains(grep, StringComparison.OrdinalIgnoreCase));
         return lines.TakeLast(tail).ToList();
     }
 
-    /// <summary>Splits a logs answer into lines: demultiplexed when <paramref name="tty"/> is false, raw otherwise.</summary>
-    internal static async Task<IReadOnlyList<(LogStream Stream, string Text)>> ReadLogLinesAsync(HttpResponseMessage response, bool tty, CancellationToken ct)
+    /// <summary>Splits a (demultiplexed or raw) output stream into lines per stream, reading at most 32 MiB.</summary>
+    internal static async Task<IReadOnlyList<(LogStream Stream, string Text)>> ReadLinesAsync(MultiplexedStream stream, CancellationToken ct)
     {
         var splitter = new DockerLineSplitter();
-        var demux = new DockerFrameDemultiplexer();
-        await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         var buffer = new byte[16 * 1024];
         long total = 0;
-        int n;
-        while (total < MaxLogBytes && (n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        while (total < MaxLogBytes)
         {
-            total += n;
-            if (tty) splitter.Add(LogStream.Stdout, buffer.AsSpan(0, n));
-            else demux.Feed(buffer.AsSpan(0, n), splitter.Add);
+            var r = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false);
+            if (r.EOF) break;
+            total += r.Count;
+            splitter.Add(r.Target == MultiplexedStream.TargetStream.StandardError ? LogStream.Stderr : LogStream.Stdout, buffer.AsSpan(0, r.Count));
         }
-        if (!tty) demux.Complete(splitter.Add);
         splitter.Complete();
         return splitter.Lines;
     }
@@ -242,22 +273,18 @@ public sealed partial class DockerEngineClient : IDisposable
         return new LogLine(stream, text);
     }
 
-    /// <summary>One raw stats sample (<c>stream=false</c>), or null when the daemon has none (container not running).</summary>
+    /// <summary>One stats sample (<c>stream=false</c>, one-shot), or null when the daemon has none (container not running).</summary>
     internal async Task<DockerStatsSample?> GetStatsSampleAsync(string container, CancellationToken ct)
     {
         var c = CheckReference(container);
-        var body = await CallAsync(HttpMethod.Get, $"/containers/{Esc(c)}/stats?stream=false", null, $"read the stats of container '{c}'", c,
-            RequestTimeout, (r, t) => r.Content.ReadAsStringAsync(t), ct).ConfigureAwait(false);
-        DockerStatsSample? sample;
-        try
+        var last = new LastValue<ContainerStatsResponse>();
+        await CallAsync($"read the stats of container '{c}'", c, RequestTimeout, async (d, t) =>
         {
-            sample = DockerStatsSample.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            throw new ContainerRuntimeException($"Docker at {Endpoint} sent stats for container '{c}' that are not valid JSON ({ex.Message}).");
-        }
-        // Docker answers a stopped container with zero counters and a zero read time.
+            await d.Containers.GetContainerStatsAsync(c, new ContainerStatsParameters { Stream = false, OneShot = true }, last, t).ConfigureAwait(false);
+            return true;
+        }, ct).ConfigureAwait(false);
+        var sample = DockerStatsSample.From(last.Value);
+        // Podman sends nothing for a stopped container; Docker sends zero counters and a zero read time.
         return sample is null || (sample.Read is null && sample.CpuTotal is null or 0) ? null : sample;
     }
 
@@ -291,11 +318,11 @@ public sealed partial class DockerEngineClient : IDisposable
         var c = CheckReference(container);
         CheckArgv(argv);
         var operation = $"run '{argv[0]}' in container '{c}'";
-        IdResponse? created;
+        ContainerExecCreateResponse created;
         try
         {
-            created = await SendJsonAsync<IdResponse>(HttpMethod.Post, $"/containers/{Esc(c)}/exec", new ExecCreateRequest(argv), operation, c,
-                RequestTimeout, ct).ConfigureAwait(false);
+            created = await CallAsync(operation, c, RequestTimeout, (d, t) => d.Exec.CreateContainerExecAsync(c,
+                new ContainerExecCreateParameters { AttachStdout = true, AttachStderr = true, Cmd = argv.ToList() }, t), ct).ConfigureAwait(false);
         }
         catch (ContainerRuntimeConflictException)
         {
@@ -305,17 +332,20 @@ public sealed partial class DockerEngineClient : IDisposable
                     $"Container '{c}' is not running (state: {stopped.State}), so '{argv[0]}' cannot run in it. Start it first.");
             throw;
         }
-        if (string.IsNullOrEmpty(created?.Id))
-            throw new ContainerRuntimeException($"Docker at {Endpoint} did not return an exec id when asked to {operation}.");
-        var execId = created.Id;
+        if (string.IsNullOrEmpty(created?.ID))
+            throw new ContainerRuntimeException($"Docker at {Target} did not return an exec id when asked to {operation}.");
+        var execId = created.ID;
 
         var limit = _options.ExecOutputLimitBytes;
         var execTimeout = TimeSpan.FromSeconds(_options.ExecTimeoutSeconds);
         (byte[] Bytes, int Length, bool Truncated) output;
         try
         {
-            output = await CallAsync(HttpMethod.Post, $"/exec/{Esc(execId)}/start", Serialize(new ExecStartRequest()), operation, c, execTimeout,
-                (r, t) => ReadExecOutputAsync(r, limit, t), ct).ConfigureAwait(false);
+            output = await CallAsync(operation, c, execTimeout, async (d, t) =>
+            {
+                using var stream = await d.Exec.StartContainerExecAsync(execId, new ContainerExecStartParameters { Detach = false, TTY = false }, t).ConfigureAwait(false);
+                return await ReadCappedAsync(stream, limit, t).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }
         catch (ContainerRuntimeUnavailableException ex) when (ex.InnerException is OperationCanceledException)
         {
@@ -327,36 +357,42 @@ public sealed partial class DockerEngineClient : IDisposable
         // The stream ends when the process exits; the daemon may take a moment to record the exit code.
         for (var attempt = 0; ; attempt++)
         {
-            var inspect = await GetJsonAsync<ExecInspectResponse>($"/exec/{Esc(execId)}/json", operation, c, ct).ConfigureAwait(false);
-            if (inspect?.Running != true && inspect?.ExitCode is { } code)
-                return new ExecResult(code, DecodeUtf8Prefix(output.Bytes, output.Length), output.Truncated);
+            var inspect = await CallAsync(operation, c, RequestTimeout, (d, t) => d.Exec.InspectContainerExecAsync(execId, t), ct).ConfigureAwait(false);
+            if (!inspect.Running && inspect.ExitCode is { } code)
+                return new ExecResult((int)code, DecodeUtf8Prefix(output.Bytes, output.Length), output.Truncated);
             if (attempt >= 40)
-                throw new ContainerRuntimeException($"Docker at {Endpoint} did not report an exit code after the output of {operation} ended.");
+                throw new ContainerRuntimeException($"Docker at {Target} did not report an exit code after the output of {operation} ended.");
             await Task.Delay(TimeSpan.FromMilliseconds(50), _time, ct).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Reads a multiplexed exec stream, keeping the first <paramref name="limit"/> bytes and discarding the rest.</summary>
-    internal static async Task<(byte[] Bytes, int Length, bool Truncated)> ReadExecOutputAsync(HttpResponseMessage response, int limit, CancellationToken ct)
+    /// <summary>
+    /// Reads an exec stream, keeping the first <paramref name="limit"/> bytes and discarding the rest. A connection reset
+    /// after the process ended (seen with some daemons) ends the output; the exit code inspection that follows tells.
+    /// </summary>
+    internal static async Task<(byte[] Bytes, int Length, bool Truncated)> ReadCappedAsync(MultiplexedStream stream, int limit, CancellationToken ct)
     {
         var kept = new byte[limit];
         var length = 0;
         var truncated = false;
-        var demux = new DockerFrameDemultiplexer();
-        void Keep(LogStream _, ReadOnlySpan<byte> payload)
-        {
-            var room = limit - length;
-            if (payload.Length > room) truncated = true;
-            var n = Math.Min(room, payload.Length);
-            payload[..n].CopyTo(kept.AsSpan(length));
-            length += n;
-        }
-        await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-            demux.Feed(buffer.AsSpan(0, read), Keep);
-        demux.Complete(Keep);
+        try
+        {
+            while (true)
+            {
+                var r = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false);
+                if (r.EOF) break;
+                var room = limit - length;
+                if (r.Count > room) truncated = true;
+                var n = Math.Min(room, r.Count);
+                buffer.AsSpan(0, n).CopyTo(kept.AsSpan(length));
+                length += n;
+            }
+        }
+        catch (IOException ex) when (FindSocketError(ex) is SocketError.ConnectionReset)
+        {
+            // Docker.DotNet #11: the daemon may reset the hijacked connection instead of closing it.
+        }
         return (kept, length, truncated);
     }
 
@@ -376,9 +412,9 @@ public sealed partial class DockerEngineClient : IDisposable
     }
 
     /// <summary>
-    /// Creates and starts a container from a template, with <see cref="ManagedLabel"/> set, an explicit stop timeout and
-    /// restart policy; never privileged, no binds, default (bridge) network and PID namespace. A container that cannot be
-    /// started is removed again.
+    /// Creates and starts a container from a template with a fixed, safe host configuration (see <see cref="SafeHostConfig"/>),
+    /// <see cref="ManagedLabel"/> set, an explicit stop timeout and restart policy. Only an image already on the host is used
+    /// (nothing is pulled). A container that cannot be started is removed again.
     /// </summary>
     public async Task<ContainerInfo> LaunchAsync(LaunchRequest request, CancellationToken ct)
     {
@@ -389,20 +425,32 @@ public sealed partial class DockerEngineClient : IDisposable
                 $"'{name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.");
         if (string.IsNullOrWhiteSpace(request.Image) || request.Image.Any(char.IsWhiteSpace))
             throw new ContainerRuntimeException($"'{request.Image}' is not a valid image reference for container '{name}'.");
-        var body = new ContainerCreateRequest
+        var image = request.Image.Trim();
+        var body = new CreateContainerParameters
         {
-            Image = request.Image.Trim(),
-            Cmd = request.Command is { Count: > 0 } cmd ? CheckArgv(cmd) : null,
+            Name = name,
+            Image = image,
+            Cmd = request.Command is { Count: > 0 } cmd ? CheckArgv(cmd).ToList() : null!,
             Env = request.Environment.Select(kv => EnvEntry(kv.Key, kv.Value)).ToList(),
             Labels = new Dictionary<string, string>(request.Labels, StringComparer.Ordinal) { [ManagedLabel] = ManagedLabelValue },
-            StopTimeout = GraceSeconds(request.StopTimeout),
-            HostConfig = new ContainerCreateRequest.CreateHostConfig { RestartPolicy = ParseRestartPolicy(request.RestartPolicy) },
+            StopTimeout = TimeSpan.FromSeconds(GraceSeconds(request.StopTimeout)),
+            HostConfig = SafeHostConfig(request),
         };
-        var created = await SendJsonAsync<IdResponse>(HttpMethod.Post, $"/containers/create?name={Esc(name)}", body,
-            $"create container '{name}' from image '{body.Image}'", null, RequestTimeout, ct).ConfigureAwait(false);
-        var id = created?.Id;
+
+        try
+        {
+            await CallAsync($"find image '{image}'", null, RequestTimeout, (d, t) => d.Images.InspectImageAsync(image, t), ct).ConfigureAwait(false);
+        }
+        catch (ContainerRuntimeException ex) when (ex is not ContainerRuntimeUnavailableException and not ContainerRuntimeAccessDeniedException)
+        {
+            throw new ContainerRuntimeException(
+                $"The image '{image}' is not present on docker {Target}, and nothing is pulled: build or pull it on that host first, then launch '{name}' again.");
+        }
+        var created = await CallAsync($"create container '{name}' from image '{image}'", null, RequestTimeout,
+            (d, t) => d.Containers.CreateContainerAsync(body, t), ct).ConfigureAwait(false);
+        var id = created?.ID;
         if (string.IsNullOrEmpty(id))
-            throw new ContainerRuntimeException($"Docker at {Endpoint} did not return an id for the new container '{name}'.");
+            throw new ContainerRuntimeException($"Docker at {Target} did not return an id for the new container '{name}'.");
         try
         {
             await StartAsync(id, ct).ConfigureAwait(false);
@@ -424,6 +472,31 @@ public sealed partial class DockerEngineClient : IDisposable
     }
 
     /// <summary>
+    /// The only host configuration a launched bot gets: not privileged, no binds or mounts of the host, no devices, the
+    /// default (bridge) network and private PID/IPC namespaces, every capability dropped and no privilege escalation,
+    /// memory and CPU limits from the template, and its restart policy.
+    /// </summary>
+    internal static HostConfig SafeHostConfig(LaunchRequest request) => new()
+    {
+        Privileged = false,
+        Binds = [],
+        Mounts = [],
+        Devices = [],
+        NetworkMode = "bridge",
+        PidMode = "",
+        IpcMode = "private",
+        CapDrop = ["ALL"],
+        SecurityOpt = ["no-new-privileges"],
+        PublishAllPorts = false,
+        RestartPolicy = ParseRestartPolicy(request.RestartPolicy),
+        Memory = request.MemoryLimitBytes is > 0 and var m ? m : 0,
+        // The same limit for swap: no swap on top of the memory limit.
+        MemorySwap = request.MemoryLimitBytes is > 0 and var ms ? ms : 0,
+        NanoCPUs = request.Cpus is > 0 and var cpus ? (long)Math.Round(cpus * 1e9) : 0,
+        PidsLimit = 512,
+    };
+
+    /// <summary>
     /// Removes a container the assistant launched. Refuses (defense in depth, even if a plan got this far) a container
     /// without <c>aitradingbot.managed=true</c>.
     /// </summary>
@@ -438,94 +511,151 @@ public sealed partial class DockerEngineClient : IDisposable
         await DeleteAsync(info.Id, c, force, ct).ConfigureAwait(false);
     }
 
-    private Task DeleteAsync(string id, string name, bool force, CancellationToken ct) =>
-        CallAsync(HttpMethod.Delete, $"/containers/{Esc(id)}?force={(force ? "1" : "0")}&v=0", null, $"remove container '{name}'", name,
-            RequestTimeout + TimeSpan.FromSeconds(force ? 15 : 0), (_, _) => Task.FromResult(true), ct);
+    private Task<bool> DeleteAsync(string id, string name, bool force, CancellationToken ct) =>
+        CallAsync($"remove container '{name}'", name, RequestTimeout + TimeSpan.FromSeconds(force ? 15 : 0), async (d, t) =>
+        {
+            await d.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = force, RemoveVolumes = false }, t).ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    /// <summary>
+    /// Container events (die, start, restart, health) from the Engine API's <c>/events</c> stream, from <paramref name="since"/>
+    /// on when given. Ends when the daemon closes the stream; a dropped connection throws <see cref="ContainerRuntimeUnavailableException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ContainerEvent> WatchEventsAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
+    {
+        const string operation = "watch container events";
+        var client = await GetClientAsync(operation, ct).ConfigureAwait(false);
+        var parameters = new ContainerEventsParameters
+        {
+            // Whole seconds: every daemon parses them; the replayed overlap is dropped by the caller's event keys.
+            Since = since is { } s ? s.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : null,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["type"] = new Dictionary<string, bool> { ["container"] = true } },
+        };
+        var channel = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                await client.System.MonitorEventsAsync(parameters, new ChannelProgress<Message>(channel.Writer), stop.Token).ConfigureAwait(false);
+                channel.Writer.TryComplete();
+            }
+            catch (OperationCanceledException ex)
+            {
+                channel.Writer.TryComplete(ex);
+            }
+            catch (DockerApiException ex)
+            {
+                channel.Writer.TryComplete(DockerErrorMapper.FromStatus((int)ex.StatusCode, ex.ResponseBody, Target, operation, null));
+            }
+            catch (Exception ex) when (IsTransport(ex))
+            {
+                channel.Writer.TryComplete(DockerErrorMapper.FromTransport(ex, Target, operation));
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var m in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+                if (ToEvent(m) is { } e) yield return e;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try { await pump.ConfigureAwait(false); }
+            catch (OperationCanceledException) { /* we stopped it */ }
+        }
+    }
+
+    /// <summary>Our event from the daemon's message; null for actions we do not watch.</summary>
+    internal static ContainerEvent? ToEvent(Message m)
+    {
+        if (!string.Equals(m.Type, "container", StringComparison.OrdinalIgnoreCase) || m.Actor is null) return null;
+        var attributes = m.Actor.Attributes ?? new Dictionary<string, string>();
+        var action = m.Action ?? "";
+        ContainerEventKind kind;
+        string? health = null;
+        if (action == "die") kind = ContainerEventKind.Died;
+        else if (action == "start") kind = ContainerEventKind.Started;
+        else if (action == "restart") kind = ContainerEventKind.Restarted;
+        else if (action.StartsWith("health_status", StringComparison.Ordinal))
+        {
+            kind = ContainerEventKind.HealthChanged;
+            // Docker: "health_status: unhealthy"; Podman: the status in an attribute.
+            health = action.Contains(':') ? action[(action.IndexOf(':') + 1)..].Trim()
+                : attributes.TryGetValue("health_status", out var h) ? h : null;
+        }
+        else return null;
+        var nano = m.TimeNano ?? (m.Time ?? 0) * 1_000_000_000L;
+        int? exit = kind == ContainerEventKind.Died && attributes.TryGetValue("exitCode", out var x)
+                    && int.TryParse(x, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+        return new ContainerEvent(kind, m.Actor.ID ?? "", attributes.TryGetValue("name", out var n) ? n.TrimStart('/') : "",
+            DateTimeOffset.UnixEpoch.AddTicks(nano / 100), nano, exit, health);
+    }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _http.Dispose();
+        _client?.Dispose();
+        _ping.Dispose();
         _negotiation.Dispose();
     }
 
     // ---- plumbing ----
 
-    private async Task<ContainerActionResult> ActionAsync(string path, string operation, string container, TimeSpan timeout, CancellationToken ct)
+    private async Task<ContainerActionResult> ActionAsync(string operation, string container, TimeSpan timeout,
+        Func<DockerClient, CancellationToken, Task<bool>> call, CancellationToken ct)
     {
         var started = _time.GetTimestamp();
-        var status = await CallAsync(HttpMethod.Post, path, null, operation, container, timeout,
-            (r, _) => Task.FromResult(r.StatusCode), ct).ConfigureAwait(false);
-        return new ContainerActionResult(container, status == HttpStatusCode.NotModified, _time.GetElapsedTime(started));
-    }
-
-    private Task<T?> GetJsonAsync<T>(string path, string operation, string? container, CancellationToken ct) =>
-        CallAsync(HttpMethod.Get, path, null, operation, container, RequestTimeout, (r, t) => ReadJsonAsync<T>(r, operation, t), ct);
-
-    private Task<T?> SendJsonAsync<T>(HttpMethod method, string path, object body, string operation, string? container, TimeSpan timeout, CancellationToken ct) =>
-        CallAsync(method, path, Serialize(body), operation, container, timeout, (r, t) => ReadJsonAsync<T>(r, operation, t), ct);
-
-    private static string Serialize(object body) => JsonSerializer.Serialize(body, body.GetType(), Json);
-
-    private async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, string operation, CancellationToken ct)
-    {
-        var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return string.IsNullOrWhiteSpace(text) ? default : JsonSerializer.Deserialize<T>(text, Json);
-        }
-        catch (JsonException ex)
-        {
-            throw new ContainerRuntimeException($"Docker at {Endpoint} sent an answer we could not read when asked to {operation} ({ex.Message}).");
-        }
+        // The library answers false for 304 (already in that state).
+        var changed = await CallAsync(operation, container, timeout, call, ct).ConfigureAwait(false);
+        return new ContainerActionResult(container, !changed, _time.GetElapsedTime(started));
     }
 
     /// <summary>
-    /// Sends one request within <paramref name="timeout"/> and hands a successful (2xx or 304) response to
-    /// <paramref name="read"/> inside the same deadline; everything else becomes a typed exception.
+    /// Runs one library call within <paramref name="timeout"/>; daemon errors and transport failures become typed
+    /// exceptions naming the host, the endpoint and what we tried.
     /// </summary>
-    private async Task<T> CallAsync<T>(HttpMethod method, string path, string? jsonBody, string operation, string? container, TimeSpan timeout,
-        Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct, bool versioned = true)
+    private async Task<T> CallAsync<T>(string operation, string? container, TimeSpan timeout, Func<DockerClient, CancellationToken, Task<T>> call, CancellationToken ct)
     {
-        var prefix = versioned ? "/v" + await NegotiateApiVersionAsync(operation, ct).ConfigureAwait(false) : "";
+        var client = await GetClientAsync(operation, ct).ConfigureAwait(false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
-            using var request = new HttpRequestMessage(method, prefix + path);
-            if (jsonBody is not null) request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
-            var code = (int)response.StatusCode;
-            if (code is < 200 or > 299 && code != 304)
-            {
-                var body = await ReadLimitedAsync(response, cts.Token).ConfigureAwait(false);
-                // A missing container is an ordinary answer the user sees; other errors deserve the operator's attention.
-                if (code == 404) LogDaemonNotFound(method.Method, path, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                else LogDaemonError(method.Method, path, code, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                throw DockerErrorMapper.FromStatus(code, body, Endpoint, operation, container);
-            }
-            return await read(response, cts.Token).ConfigureAwait(false);
+            return await call(client, cts.Token).ConfigureAwait(false);
+        }
+        catch (DockerApiException ex)
+        {
+            var code = (int)ex.StatusCode;
+            // A missing container is an ordinary answer the user sees; other errors deserve the operator's attention.
+            if (code == 404) LogDaemonNotFound(operation, _time.GetElapsedTime(started).TotalMilliseconds);
+            else LogDaemonError(operation, code, _time.GetElapsedTime(started).TotalMilliseconds);
+            throw DockerErrorMapper.FromStatus(code, ex.ResponseBody, Target, operation, container);
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            throw DockerErrorMapper.Timeout(Endpoint, operation, timeout, ex);
+            throw DockerErrorMapper.Timeout(Target, operation, timeout, ex);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException && !ct.IsCancellationRequested)
+        catch (System.Text.Json.JsonException ex)
         {
-            LogTransportError(Endpoint.Text, operation, ex.Message);
-            throw DockerErrorMapper.FromTransport(ex, Endpoint, operation);
+            throw new ContainerRuntimeException($"Docker at {Target} sent an answer we could not read when asked to {operation} ({ex.Message}).", ex);
+        }
+        catch (Exception ex) when (IsTransport(ex) && !ct.IsCancellationRequested)
+        {
+            LogTransportError(Target.ToString(), operation, ex.Message);
+            throw DockerErrorMapper.FromTransport(ex, Target, operation);
         }
     }
 
-    private static async Task<string> ReadLimitedAsync(HttpResponseMessage response, CancellationToken ct)
+    private static bool IsTransport(Exception ex) => ex is HttpRequestException or IOException or SocketException;
+
+    private static SocketError? FindSocketError(Exception? ex)
     {
-        await using var s = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var buffer = new byte[MaxErrorBodyBytes];
-        var total = 0;
-        int n;
-        while (total < buffer.Length && (n = await s.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false)) > 0) total += n;
-        return Encoding.UTF8.GetString(buffer, 0, total);
+        for (; ex is not null; ex = ex.InnerException)
+            if (ex is SocketException se) return se.SocketErrorCode;
+        return null;
     }
 
     private int GraceSeconds(TimeSpan timeout)
@@ -562,46 +692,71 @@ public sealed partial class DockerEngineClient : IDisposable
     }
 
     /// <summary>Parses <c>no</c>, <c>always</c>, <c>unless-stopped</c>, <c>on-failure</c> or <c>on-failure:N</c>.</summary>
-    internal static RestartPolicyDto ParseRestartPolicy(string? policy)
+    internal static RestartPolicy ParseRestartPolicy(string? policy)
     {
         var p = string.IsNullOrWhiteSpace(policy) ? "no" : policy.Trim().ToLowerInvariant();
-        if (p is "no" or "always" or "unless-stopped" or "on-failure") return new RestartPolicyDto { Name = p, MaximumRetryCount = 0 };
+        var kind = p switch
+        {
+            "no" => RestartPolicyKind.No,
+            "always" => RestartPolicyKind.Always,
+            "unless-stopped" => RestartPolicyKind.UnlessStopped,
+            "on-failure" => RestartPolicyKind.OnFailure,
+            _ => (RestartPolicyKind?)null,
+        };
+        if (kind is { } k) return new RestartPolicy { Name = k, MaximumRetryCount = 0 };
         if (p.StartsWith("on-failure:", StringComparison.Ordinal)
             && int.TryParse(p["on-failure:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var retries))
-            return new RestartPolicyDto { Name = "on-failure", MaximumRetryCount = retries };
+            return new RestartPolicy { Name = RestartPolicyKind.OnFailure, MaximumRetryCount = retries };
         throw new ContainerRuntimeException($"'{policy}' is not a restart policy: use no, always, unless-stopped, on-failure or on-failure:N.");
     }
 
-    internal static ContainerInfo ToInfo(ContainerInspectResponse? dto, string asked)
+    internal static ContainerInfo ToInfo(ContainerInspectResponse? r, string asked)
     {
-        var state = dto?.State;
+        var state = r?.State;
         var running = state?.Running ?? false;
         var finished = DockerTime.Parse(state?.FinishedAt);
-        var policy = dto?.HostConfig?.RestartPolicy;
-        var policyName = string.IsNullOrEmpty(policy?.Name) ? "no" : policy.Name;
-        if (policyName == "on-failure" && policy?.MaximumRetryCount is > 0) policyName += ":" + policy.MaximumRetryCount;
+        var policy = r?.HostConfig?.RestartPolicy;
+        var policyName = policy?.Name switch
+        {
+            RestartPolicyKind.Always => "always",
+            RestartPolicyKind.UnlessStopped => "unless-stopped",
+            RestartPolicyKind.OnFailure => policy.MaximumRetryCount > 0 ? $"on-failure:{policy.MaximumRetryCount}" : "on-failure",
+            _ => "no",
+        };
         var health = state?.Health?.Status;
         return new ContainerInfo(
-            Name: string.IsNullOrEmpty(dto?.Name) ? asked : dto.Name.TrimStart('/'),
-            Id: dto?.Id ?? "",
+            Name: string.IsNullOrEmpty(r?.Name) ? asked : r.Name.TrimStart('/'),
+            Id: r?.ID ?? "",
             State: string.IsNullOrEmpty(state?.Status) ? (running ? "running" : "unknown") : state.Status,
             Running: running,
             Health: string.IsNullOrEmpty(health) ? null : health,
-            RestartCount: dto?.RestartCount ?? 0,
+            RestartCount: (int)Math.Clamp(r?.RestartCount ?? 0, 0, int.MaxValue),
             StartedAt: DockerTime.Parse(state?.StartedAt),
             FinishedAt: finished,
             // The exit code is only meaningful once the container has exited at least once.
-            ExitCode: finished is null ? null : state?.ExitCode,
-            Tty: dto?.Config?.Tty ?? false,
-            Image: dto?.Config?.Image,
-            Labels: Labels(dto?.Config?.Labels),
+            ExitCode: finished is null ? null : (int?)state?.ExitCode,
+            Tty: r?.Config?.Tty ?? false,
+            Image: string.IsNullOrEmpty(r?.Config?.Image) ? null : r.Config.Image,
+            Labels: Labels(r?.Config?.Labels),
             RestartPolicy: policyName);
     }
 
-    private static IReadOnlyDictionary<string, string> Labels(Dictionary<string, string?>? labels) =>
+    private static IReadOnlyDictionary<string, string> Labels(IDictionary<string, string>? labels) =>
         labels is null ? new Dictionary<string, string>() : labels.ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
 
-    private static string Esc(string s) => Uri.EscapeDataString(s);
+    /// <summary>Keeps the last value reported, synchronously (<see cref="Progress{T}"/> would post it later).</summary>
+    private sealed class LastValue<T> : IProgress<T>
+    {
+        public T? Value { get; private set; }
+
+        public void Report(T value) => Value = value;
+    }
+
+    /// <summary>Hands each reported value to a channel as it arrives.</summary>
+    private sealed class ChannelProgress<T>(ChannelWriter<T> writer) : IProgress<T>
+    {
+        public void Report(T value) => writer.TryWrite(value);
+    }
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
     private static partial Regex ContainerReferenceRegex();
@@ -609,17 +764,17 @@ public sealed partial class DockerEngineClient : IDisposable
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")]
     private static partial Regex ContainerNameRegex();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Docker API at {Endpoint}: daemon speaks {Server}, using {Chosen}")]
-    private partial void LogNegotiated(string endpoint, string server, string chosen);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Docker API at {Target}: daemon speaks {Server}, using {Chosen}")]
+    private partial void LogNegotiated(string target, string server, string chosen);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Docker API {Method} {Path} answered {Status} after {ElapsedMs:0} ms")]
-    private partial void LogDaemonError(string method, string path, int status, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Docker API call to {Operation} answered {Status} after {ElapsedMs:0} ms")]
+    private partial void LogDaemonError(string operation, int status, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Docker API {Method} {Path} answered 404 after {ElapsedMs:0} ms")]
-    private partial void LogDaemonNotFound(string method, string path, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Docker API call to {Operation} answered 404 after {ElapsedMs:0} ms")]
+    private partial void LogDaemonNotFound(string operation, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Docker at {Endpoint} unreachable while trying to {Operation}: {Error}")]
-    private partial void LogTransportError(string endpoint, string operation, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Docker at {Target} unreachable while trying to {Operation}: {Error}")]
+    private partial void LogTransportError(string target, string operation, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove container {Name} after its start failed: {Error}")]
     private partial void LogLaunchCleanupFailed(string name, string error);

@@ -41,7 +41,7 @@ internal static class DockerErrorMapper
     /// <param name="endpoint">Where the request went.</param>
     /// <param name="operation">What we tried, e.g. <c>stop container 'alpha'</c>.</param>
     /// <param name="container">The container the request was about, if any.</param>
-    public static ContainerRuntimeException FromStatus(int status, string? body, DockerEndpoint endpoint, string operation, string? container)
+    public static ContainerRuntimeException FromStatus(int status, string? body, DockerTarget endpoint, string operation, string? container)
     {
         var said = ExtractMessage(body);
         var saidPart = said.Length > 0 ? $": {said}" : "";
@@ -74,17 +74,17 @@ internal static class DockerErrorMapper
     }
 
     /// <summary>Maps a failure to connect or to read an answer.</summary>
-    public static ContainerRuntimeException FromTransport(Exception ex, DockerEndpoint endpoint, string operation)
+    public static ContainerRuntimeException FromTransport(Exception ex, DockerTarget endpoint, string operation)
     {
         var socketError = FindSocketError(ex);
         if (socketError == SocketError.AccessDenied)
             return new ContainerRuntimeAccessDeniedException(
                 $"Permission denied on docker {endpoint} while trying to {operation}. Run the assistant as a user allowed to use the socket "
-                + "(e.g. in the docker group), or put a socket proxy in front of it and set Docker:Endpoint=tcp://socket-proxy:2375.", ex);
+                + $"(e.g. in the docker group), or put a socket proxy in front of it and set {endpoint.EndpointKey}=tcp://socket-proxy:2375.", ex);
 
         string why;
-        if (endpoint.SocketPath is not null && !File.Exists(endpoint.SocketPath))
-            why = $"the socket file {endpoint.SocketPath} does not exist";
+        if (endpoint.Endpoint.SocketPath is { } socket && !File.Exists(socket))
+            why = $"the socket file {socket} does not exist";
         else
             why = socketError switch
             {
@@ -97,11 +97,11 @@ internal static class DockerErrorMapper
             };
         return new ContainerRuntimeUnavailableException(
             $"Docker at {endpoint} is not reachable ({why}) while trying to {operation}. Check that the Docker daemon (or socket proxy) "
-            + "is running, and that Docker:Endpoint points to it.", ex);
+            + $"is running, and that {endpoint.EndpointKey} points to it.", ex);
     }
 
     /// <summary>The daemon did not answer in time.</summary>
-    public static ContainerRuntimeUnavailableException Timeout(DockerEndpoint endpoint, string operation, TimeSpan timeout, Exception inner) =>
+    public static ContainerRuntimeUnavailableException Timeout(DockerTarget endpoint, string operation, TimeSpan timeout, Exception inner) =>
         new($"Docker at {endpoint} did not answer within {timeout.TotalSeconds:0.#} s while trying to {operation}. The daemon may be "
             + "overloaded or hung; check it, or raise Docker:RequestTimeoutSeconds.", inner);
 

@@ -32,4 +32,31 @@ public sealed class DockerOptions
 
     /// <summary>Pins the API version (e.g. <c>1.41</c>) instead of negotiating it with <c>/_ping</c>.</summary>
     public string? ApiVersion { get; set; }
+
+    /// <summary>
+    /// More Docker hosts by name (<c>Docker:Hosts:&lt;name&gt;:Endpoint</c>); <see cref="Endpoint"/> is the host <c>default</c>.
+    /// Systems and launch templates say where they live with <c>Host</c>.
+    /// </summary>
+    public Dictionary<string, DockerHostOptions> Hosts { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The options one host's client uses: these, with that host's endpoint (and API version when it pins one).</summary>
+    public DockerOptions ForHost(DockerHostOptions host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var copy = (DockerOptions)MemberwiseClone();
+        copy.Endpoint = host.Endpoint;
+        copy.ApiVersion = string.IsNullOrWhiteSpace(host.ApiVersion) ? ApiVersion : host.ApiVersion;
+        copy.Hosts = new(StringComparer.OrdinalIgnoreCase);
+        return copy;
+    }
+}
+
+/// <summary>One more Docker host (<c>Docker:Hosts:&lt;name&gt;</c>).</summary>
+public sealed class DockerHostOptions
+{
+    /// <summary><c>unix:///path/to/docker.sock</c> or <c>tcp://host:port</c> (a socket proxy).</summary>
+    public string Endpoint { get; set; } = "";
+
+    /// <summary>Pins this host's API version instead of negotiating it.</summary>
+    public string? ApiVersion { get; set; }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace AiTradingBot.Docker;
 
 /// <summary>Checks the <c>Docker</c> section at start so a typo fails the host instead of the first stop.</summary>
-internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
+internal sealed partial class DockerOptionsValidator : IValidateOptions<DockerOptions>
 {
     /// <summary>Validates every key with a message naming it.</summary>
     public ValidateOptionsResult Validate(string? name, DockerOptions options)
@@ -19,6 +19,15 @@ internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
         Range(errors, "Docker:LogGrepScanLines", options.LogGrepScanLines, 100, 100_000);
         if (!string.IsNullOrWhiteSpace(options.ApiVersion) && !DockerApiVersion.TryParse(options.ApiVersion, out _))
             errors.Add($"Docker:ApiVersion: '{options.ApiVersion}' is not a version like 1.41.");
+        foreach (var (hostName, host) in options.Hosts)
+        {
+            if (!HostNameRegex().IsMatch(hostName))
+                errors.Add($"Docker:Hosts:{hostName}: a host name is letters, digits, '-' and '_' (at most 40).");
+            if (!DockerEndpoint.TryParse(host.Endpoint, out _, out var hostError))
+                errors.Add($"Docker:Hosts:{hostName}:Endpoint: {hostError}");
+            if (!string.IsNullOrWhiteSpace(host.ApiVersion) && !DockerApiVersion.TryParse(host.ApiVersion, out _))
+                errors.Add($"Docker:Hosts:{hostName}:ApiVersion: '{host.ApiVersion}' is not a version like 1.41.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -26,4 +35,7 @@ internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
     {
         if (value < min || value > max) errors.Add($"{key}: {value} is outside {min}..{max}.");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
+    private static partial System.Text.RegularExpressions.Regex HostNameRegex();
 }

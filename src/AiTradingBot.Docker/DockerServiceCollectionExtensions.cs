@@ -1,3 +1,4 @@
+using AiTradingBot.Core.Containers;
 using AiTradingBot.Core.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,28 +13,46 @@ public static class DockerServiceCollectionExtensions
     private static readonly TimeSpan DefaultSocketProbeTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Registers <see cref="DockerContainerRuntime"/> as <see cref="IContainerRuntime"/> when <c>Docker:Endpoint</c> is configured
-    /// (an endpoint that does not answer is then an error at use time, never a silent fallback), or when the default socket
-    /// <c>/var/run/docker.sock</c> exists and answers <c>/_ping</c> within a second. Otherwise registers nothing, and the
-    /// host falls back to its clearly labelled demo runtime.
+    /// Registers the Docker hosts as <see cref="IContainerRuntime"/> (a <see cref="DockerHostRouter"/>) when <c>Docker:Endpoint</c>
+    /// or any <c>Docker:Hosts:&lt;name&gt;:Endpoint</c> is configured (an endpoint that does not answer is then an error at use
+    /// time naming the host and endpoint, never a silent fallback), or when the default socket <c>/var/run/docker.sock</c>
+    /// exists and answers <c>/_ping</c> within a second. Otherwise registers nothing, and the host falls back to its clearly
+    /// labelled demo runtime.
     /// </summary>
     public static IServiceCollection AddAiTradingBotDocker(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(DockerOptions.SectionName);
-        var configured = !string.IsNullOrWhiteSpace(section["Endpoint"]);
-        if (!configured && !DefaultSocketAnswers()) return services;
+        var endpointConfigured = !string.IsNullOrWhiteSpace(section["Endpoint"]);
+        var hostsConfigured = section.GetSection("Hosts").GetChildren().Any();
+        if (!endpointConfigured && !hostsConfigured && !DefaultSocketAnswers()) return services;
+        // Without Docker:Endpoint but with named hosts, there is a default host only if one is named so.
+        var withDefault = endpointConfigured || !hostsConfigured;
 
         services.AddOptions<DockerOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DockerOptions>, DockerOptionsValidator>();
-        services.AddSingleton(sp => new DockerEngineClient(
-            sp.GetRequiredService<IOptions<DockerOptions>>().Value,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetService<ILogger<DockerEngineClient>>()));
-        services.AddSingleton<DockerContainerRuntime>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DockerOptions>>().Value;
+            var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            var logger = sp.GetService<ILogger<DockerEngineClient>>();
+            var clients = new List<DockerEngineClient>();
+            if (withDefault) clients.Add(new DockerEngineClient(options, time, logger, ContainerHosts.Default));
+            foreach (var (name, host) in options.Hosts)
+            {
+                if (ContainerHosts.IsDefault(name) && withDefault)
+                    throw new OptionsValidationException(DockerOptions.SectionName, typeof(DockerOptions),
+                        ["Docker:Hosts:default and Docker:Endpoint both name the default host; keep one of them."]);
+                clients.Add(new DockerEngineClient(options.ForHost(host), time, logger, name));
+            }
+            return new DockerHostRouter(clients.Select(c => new DockerContainerRuntime(c)));
+        });
+        // The default host's client, for callers that need Docker-specific calls (benchmarks, tools).
+        services.AddSingleton(sp => sp.GetRequiredService<DockerHostRouter>().Runtimes.First().Client);
+        services.AddSingleton(sp => sp.GetRequiredService<DockerHostRouter>().Runtimes.First());
         // Plain registration (not TryAdd) so the real runtime wins over a demo one registered earlier.
-        services.AddSingleton<IContainerRuntime>(sp => sp.GetRequiredService<DockerContainerRuntime>());
+        services.AddSingleton<IContainerRuntime>(sp => sp.GetRequiredService<DockerHostRouter>());
         return services;
     }
 

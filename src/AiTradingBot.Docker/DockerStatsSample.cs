@@ -1,10 +1,10 @@
-using System.Text.Json;
+using Docker.DotNet.Models;
 
 namespace AiTradingBot.Docker;
 
 /// <summary>
-/// The figures we use from one <c>/containers/{id}/stats?stream=false</c> answer. Every field is optional: daemons differ
-/// (Podman leaves <c>precpu_stats</c> zero and sends no memory breakdown), and a stopped container has almost nothing.
+/// The figures we use from one stats answer (<c>stream=false</c>). Every field is optional: daemons differ (Podman leaves
+/// <c>precpu_stats</c> zero and sends no memory breakdown), and a stopped container has almost nothing.
 /// </summary>
 internal sealed record DockerStatsSample
 {
@@ -38,49 +38,32 @@ internal sealed record DockerStatsSample
     /// <summary><c>pids_stats.current</c>.</summary>
     public int? Pids { get; init; }
 
-    /// <summary>Parses an answer; null for an empty body (Podman's answer for a stopped container).</summary>
-    public static DockerStatsSample? Parse(string json)
+    /// <summary>Our figures from the library's model; null when there is no answer at all.</summary>
+    public static DockerStatsSample? From(ContainerStatsResponse? r)
     {
-        if (string.IsNullOrWhiteSpace(json)) return null;
-        using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) return null;
-        var cpu = Child(root, "cpu_stats");
-        var pre = Child(root, "precpu_stats");
-        var mem = Child(root, "memory_stats");
+        if (r is null) return null;
+        var cpu = r.CPUStats;
+        var pre = r.PreCPUStats;
+        var mem = r.MemoryStats;
+        int? cpus = cpu?.OnlineCPUs is > 0 and <= int.MaxValue ? (int)cpu.OnlineCPUs.Value
+            : cpu?.CPUUsage?.PercpuUsage is { Count: > 0 } per ? per.Count : null;
         var details = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (Child(mem, "stats") is { ValueKind: JsonValueKind.Object } stats)
-            foreach (var p in stats.EnumerateObject())
-                if (AsLong(p.Value) is { } v) details[p.Name] = v;
-        var online = AsLong(Child(cpu, "online_cpus"));
-        int? cpus = online is > 0 ? (int)online : Child(Child(cpu, "cpu_usage"), "percpu_usage") is { ValueKind: JsonValueKind.Array } per && per.GetArrayLength() > 0
-            ? per.GetArrayLength()
-            : null;
-        var pids = AsLong(Child(Child(root, "pids_stats"), "current"));
+        if (mem?.Stats is { } stats)
+            foreach (var (k, v) in stats)
+                if (v <= long.MaxValue) details[k] = (long)v;
         return new DockerStatsSample
         {
-            Read = AsTime(Child(root, "read")),
-            CpuTotal = AsULong(Child(Child(cpu, "cpu_usage"), "total_usage")),
-            SystemCpu = AsULong(Child(cpu, "system_cpu_usage")),
+            // The zero time (0001-01-01) means "never read" (a stopped container on Docker).
+            Read = r.Read.Year <= 1 ? null : new DateTimeOffset(DateTime.SpecifyKind(r.Read, DateTimeKind.Utc)),
+            CpuTotal = cpu?.CPUUsage?.TotalUsage,
+            SystemCpu = cpu?.SystemUsage,
             OnlineCpus = cpus,
-            PreCpuTotal = AsULong(Child(Child(pre, "cpu_usage"), "total_usage")),
-            PreSystemCpu = AsULong(Child(pre, "system_cpu_usage")),
-            MemoryUsage = AsLong(Child(mem, "usage")) is >= 0 and var usage ? usage : null,
-            MemoryLimit = AsLong(Child(mem, "limit")) is > 0 and var limit ? limit : null,
+            PreCpuTotal = pre?.CPUUsage?.TotalUsage,
+            PreSystemCpu = pre?.SystemUsage,
+            MemoryUsage = mem?.Usage is { } u && u <= long.MaxValue ? (long)u : null,
+            MemoryLimit = mem?.Limit is { } l && l is > 0 and <= long.MaxValue ? (long)l : null,
             MemoryDetails = details,
-            Pids = pids is >= 0 and <= int.MaxValue ? (int)pids : null,
+            Pids = r.PidsStats?.Current is { } p && p <= int.MaxValue ? (int)p : null,
         };
     }
-
-    private static JsonElement? Child(JsonElement? parent, string name) =>
-        parent is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty(name, out var v) ? v : null;
-
-    private static ulong? AsULong(JsonElement? e) =>
-        e is { ValueKind: JsonValueKind.Number } n && n.TryGetUInt64(out var v) ? v : null;
-
-    private static long? AsLong(JsonElement? e) =>
-        e is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var v) ? v : null;
-
-    private static DateTimeOffset? AsTime(JsonElement? e) =>
-        e is { ValueKind: JsonValueKind.String } s ? DockerTime.Parse(s.GetString()) : null;
 }

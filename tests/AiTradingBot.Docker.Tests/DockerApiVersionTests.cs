@@ -41,15 +41,4 @@ public sealed class DockerApiVersionTests
         using var none = new HttpResponseMessage(HttpStatusCode.OK);
         Assert.Null(DockerEngineClient.ReadApiVersionHeader(none));
     }
-
-    [Fact]
-    public void The_version_body_is_read_as_a_fallback()
-    {
-        // Trimmed from Podman 4.3's /version answer.
-        Assert.Equal(new DockerApiVersion(1, 41), DockerEngineClient.ParseVersionBody(
-            """{"Platform":{"Name":"linux/amd64/debian-12"},"Version":"4.3.1","ApiVersion":"1.41","MinAPIVersion":"1.24"}"""));
-        Assert.Null(DockerEngineClient.ParseVersionBody("not json"));
-        Assert.Null(DockerEngineClient.ParseVersionBody("""{"Version":"4.3.1"}"""));
-        Assert.Null(DockerEngineClient.ParseVersionBody("[]"));
-    }
 }

@@ -1,7 +1,5 @@
-using System.Text;
-using System.Text.Json;
 using AiTradingBot.Core.Containers;
-using AiTradingBot.Docker.Api;
+using Docker.DotNet.Models;
 using Xunit;
 
 namespace AiTradingBot.Docker.Tests;
@@ -11,14 +9,20 @@ public sealed class DockerClientParsingTests
     [Fact]
     public void Inspect_maps_state_health_restarts_times_exit_code_tty_labels_and_policy()
     {
-        var dto = JsonSerializer.Deserialize<ContainerInspectResponse>("""
-            {"Id":"abc","Name":"/alpha","RestartCount":3,
-             "State":{"Status":"exited","Running":false,"ExitCode":137,"StartedAt":"2026-01-01T10:00:00.123456789Z",
-                      "FinishedAt":"2026-01-01T11:00:00Z","Health":{"Status":"unhealthy"}},
-             "Config":{"Image":"bot:1","Tty":true,"Labels":{"aitradingbot.managed":"true"}},
-             "HostConfig":{"RestartPolicy":{"Name":"on-failure","MaximumRetryCount":5}}}
-            """, new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
-        var info = DockerEngineClient.ToInfo(dto, "alpha");
+        var r = new ContainerInspectResponse
+        {
+            ID = "abc",
+            Name = "/alpha",
+            RestartCount = 3,
+            State = new State
+            {
+                Status = "exited", Running = false, ExitCode = 137, StartedAt = "2026-01-01T10:00:00.123456789Z", FinishedAt = "2026-01-01T11:00:00Z",
+                Health = new Health { Status = "unhealthy" },
+            },
+            Config = new ContainerConfig { Image = "bot:1", Tty = true, Labels = new Dictionary<string, string> { ["aitradingbot.managed"] = "true" } },
+            HostConfig = new HostConfig { RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.OnFailure, MaximumRetryCount = 5 } },
+        };
+        var info = DockerEngineClient.ToInfo(r, "alpha");
         Assert.Equal("alpha", info.Name);
         Assert.Equal("exited", info.State);
         Assert.False(info.Running);
@@ -36,12 +40,16 @@ public sealed class DockerClientParsingTests
     [Fact]
     public void Inspect_of_a_never_exited_container_has_no_exit_code_and_podmans_empty_health_is_none()
     {
-        var dto = JsonSerializer.Deserialize<ContainerInspectResponse>("""
-            {"Id":"abc","Name":"/alpha","State":{"Status":"running","Running":true,"ExitCode":0,"StartedAt":"2026-11-22T00:39:21.536792396Z",
-             "FinishedAt":"0001-01-01T00:00:00Z","Health":{"Status":"","FailingStreak":0,"Log":null}},
-             "HostConfig":{"RestartPolicy":{"Name":"","MaximumRetryCount":0}},"Config":{"Labels":null}}
-            """, new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
-        var info = DockerEngineClient.ToInfo(dto, "alpha");
+        // As Podman 4.3 answers: FinishedAt is the zero time, Health has an empty status, the policy name is empty.
+        var r = new ContainerInspectResponse
+        {
+            ID = "abc",
+            Name = "/alpha",
+            State = new State { Status = "running", Running = true, ExitCode = 0, StartedAt = "2026-11-22T00:39:21.536792396Z", FinishedAt = "0001-01-01T00:00:00Z", Health = new Health { Status = "" } },
+            HostConfig = new HostConfig { RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.Undefined } },
+            Config = new ContainerConfig(),
+        };
+        var info = DockerEngineClient.ToInfo(r, "alpha");
         Assert.Null(info.ExitCode);
         Assert.Null(info.FinishedAt);
         Assert.Null(info.Health);
@@ -69,15 +77,15 @@ public sealed class DockerClientParsingTests
     }
 
     [Theory]
-    [InlineData("no", "no", 0)]
-    [InlineData("Always", "always", 0)]
-    [InlineData("unless-stopped", "unless-stopped", 0)]
-    [InlineData("on-failure:3", "on-failure", 3)]
-    [InlineData(null, "no", 0)]
-    public void Restart_policies_parse(string? text, string name, int retries)
+    [InlineData("no", RestartPolicyKind.No, 0)]
+    [InlineData("Always", RestartPolicyKind.Always, 0)]
+    [InlineData("unless-stopped", RestartPolicyKind.UnlessStopped, 0)]
+    [InlineData("on-failure:3", RestartPolicyKind.OnFailure, 3)]
+    [InlineData(null, RestartPolicyKind.No, 0)]
+    public void Restart_policies_parse(string? text, RestartPolicyKind kind, int retries)
     {
         var p = DockerEngineClient.ParseRestartPolicy(text);
-        Assert.Equal(name, p.Name);
+        Assert.Equal(kind, p.Name);
         Assert.Equal(retries, p.MaximumRetryCount);
     }
 
@@ -88,41 +96,49 @@ public sealed class DockerClientParsingTests
     [Fact]
     public void Exec_output_cut_inside_a_character_drops_the_half_character()
     {
-        var bytes = Encoding.UTF8.GetBytes("ok €");
+        var bytes = System.Text.Encoding.UTF8.GetBytes("ok €");
         Assert.Equal("ok ", DockerEngineClient.DecodeUtf8Prefix(bytes, bytes.Length - 1));
         Assert.Equal("ok €", DockerEngineClient.DecodeUtf8Prefix(bytes, bytes.Length));
         Assert.Equal("", DockerEngineClient.DecodeUtf8Prefix(bytes, 0));
     }
 
     [Fact]
-    public async Task Exec_output_is_capped_and_marked_truncated()
+    public void The_launch_host_config_is_fixed_and_safe_with_the_templates_limits()
     {
-        var payload = Encoding.ASCII.GetBytes(new string('x', 3000));
-        byte[] frame = [1, 0, 0, 0, 0, 0, (byte)(payload.Length >> 8), (byte)payload.Length, .. payload];
-        using var response = new HttpResponseMessage { Content = new ByteArrayContent(frame) };
-        var (bytes, length, truncated) = await DockerEngineClient.ReadExecOutputAsync(response, 1024, TestContext.Current.CancellationToken);
-        Assert.Equal(1024, length);
-        Assert.True(truncated);
-        Assert.All(bytes.Take(length), b => Assert.Equal((byte)'x', b));
+        var h = DockerEngineClient.SafeHostConfig(new LaunchRequest("bot", "bot:1", null, new Dictionary<string, string>(), new Dictionary<string, string>(),
+            TimeSpan.FromSeconds(20), "on-failure:2", MemoryLimitBytes: 256L * 1024 * 1024, Cpus: 0.5));
+        Assert.False(h.Privileged);
+        Assert.Empty(h.Binds);
+        Assert.Empty(h.Mounts!);
+        Assert.Empty(h.Devices);
+        Assert.Equal("bridge", h.NetworkMode);
+        Assert.NotEqual("host", h.PidMode);
+        Assert.NotEqual("host", h.IpcMode);
+        Assert.Equal(["ALL"], h.CapDrop);
+        Assert.Null(h.CapAdd);
+        Assert.Contains("no-new-privileges", h.SecurityOpt);
+        Assert.Equal(256L * 1024 * 1024, h.Memory);
+        Assert.Equal(500_000_000, h.NanoCPUs);
+        Assert.Equal(RestartPolicyKind.OnFailure, h.RestartPolicy.Name);
+        Assert.Equal(2, h.RestartPolicy.MaximumRetryCount);
     }
 
     [Fact]
-    public void The_create_body_is_never_privileged_and_has_no_binds()
+    public void Die_events_carry_the_exit_code_and_name_and_unwatched_actions_are_dropped()
     {
-        var body = new ContainerCreateRequest
+        var die = DockerEngineClient.ToEvent(new Message
         {
-            Image = "bot:1",
-            Env = ["A=1"],
-            Labels = new Dictionary<string, string> { ["aitradingbot.managed"] = "true" },
-            StopTimeout = 20,
-            HostConfig = new ContainerCreateRequest.CreateHostConfig { RestartPolicy = new RestartPolicyDto { Name = "no" } },
-        };
-        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(body));
-        var host = doc.RootElement.GetProperty("HostConfig");
-        Assert.False(host.GetProperty("Privileged").GetBoolean());
-        Assert.Equal(0, host.GetProperty("Binds").GetArrayLength());
-        Assert.False(host.TryGetProperty("NetworkMode", out _));
-        Assert.False(host.TryGetProperty("PidMode", out _));
-        Assert.Equal(20, doc.RootElement.GetProperty("StopTimeout").GetInt32());
+            Type = "container", Action = "die", TimeNano = 1796136450782177700,
+            Actor = new Actor { ID = "6f0e", Attributes = new Dictionary<string, string> { ["name"] = "alpha", ["exitCode"] = "137" } },
+        })!;
+        Assert.Equal(ContainerEventKind.Died, die.Kind);
+        Assert.Equal("alpha", die.ContainerName);
+        Assert.Equal(137, die.ExitCode);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1796136450782), die.Time.AddTicks(-(die.Time.Ticks % TimeSpan.TicksPerMillisecond)));
+        var health = DockerEngineClient.ToEvent(new Message { Type = "container", Action = "health_status: unhealthy", Time = 5, Actor = new Actor { ID = "x", Attributes = new Dictionary<string, string>() } })!;
+        Assert.Equal(ContainerEventKind.HealthChanged, health.Kind);
+        Assert.Equal("unhealthy", health.Health);
+        Assert.Null(DockerEngineClient.ToEvent(new Message { Type = "container", Action = "cleanup", Actor = new Actor { ID = "x", Attributes = new Dictionary<string, string>() } }));
+        Assert.Null(DockerEngineClient.ToEvent(new Message { Type = "image", Action = "die", Actor = new Actor { ID = "x", Attributes = new Dictionary<string, string>() } }));
     }
 }

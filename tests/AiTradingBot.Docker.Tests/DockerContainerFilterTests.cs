@@ -29,21 +29,20 @@ public sealed class DockerContainerFilterTests
     }
 
     [Fact]
-    public void Filters_serialize_as_dockers_map_of_lists()
+    public void Filters_map_each_key_to_its_values()
     {
         var f = new DockerContainerFilter(Names: ["alpha"], Labels: ["aitradingbot.managed=true"], Statuses: ["running"]);
-        var json = f.ToQueryValue()!;
-        var map = JsonSerializer.Deserialize<Dictionary<string, string[]>>(json)!;
-        Assert.Equal(["^/?alpha$"], map["name"]);
-        Assert.Equal(["aitradingbot.managed=true"], map["label"]);
-        Assert.Equal(["running"], map["status"]);
+        var map = f.ToFilters()!;
+        Assert.Equal(["^/?alpha$"], map["name"].Keys);
+        Assert.Equal(["aitradingbot.managed=true"], map["label"].Keys);
+        Assert.Equal(["running"], map["status"].Keys);
     }
 
     [Fact]
     public void No_filters_means_no_query_value()
     {
-        Assert.Null(new DockerContainerFilter().ToQueryValue());
-        Assert.Null(new DockerContainerFilter(Names: [], Labels: []).ToQueryValue());
+        Assert.Null(new DockerContainerFilter().ToFilters());
+        Assert.Null(new DockerContainerFilter(Names: [], Labels: []).ToFilters());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class DockerRegistrationTests
     {
         using var sp = Build(new() { ["Docker:Endpoint"] = "unix:///nonexistent/docker.sock", ["Docker:StopTimeoutSeconds"] = "30" });
         var runtime = sp.GetRequiredService<IContainerRuntime>();
-        Assert.IsType<DockerContainerRuntime>(runtime);
+        Assert.IsType<DockerHostRouter>(runtime);
         Assert.False(runtime.IsDemo);
         Assert.Equal("docker unix:///nonexistent/docker.sock", runtime.Description);
         Assert.Equal(30, sp.GetRequiredService<IOptions<DockerOptions>>().Value.StopTimeoutSeconds);
@@ -66,7 +66,7 @@ public sealed class DockerRegistrationTests
         services.AddSingleton<IContainerRuntime>(new NullRuntimeForTest());
         services.AddAiTradingBotDocker(configuration);
         using var sp = services.BuildServiceProvider();
-        Assert.IsType<DockerContainerRuntime>(sp.GetRequiredService<IContainerRuntime>());
+        Assert.IsType<DockerHostRouter>(sp.GetRequiredService<IContainerRuntime>());
     }
 
     private sealed class NullRuntimeForTest : IContainerRuntime
@@ -83,5 +83,68 @@ public sealed class DockerRegistrationTests
         public Task<IReadOnlyList<Core.Containers.ContainerSummary>> ListAsync(string? label, CancellationToken ct) => throw new NotSupportedException();
         public Task<Core.Containers.ContainerInfo> LaunchAsync(Core.Containers.LaunchRequest request, CancellationToken ct) => throw new NotSupportedException();
         public Task RemoveAsync(string container, bool force, CancellationToken ct) => throw new NotSupportedException();
+    }
+}
+
+public sealed class DockerHostsRegistrationTests
+{
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddAiTradingBotDocker(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void Named_hosts_sit_beside_the_default_one_and_each_is_reached_by_name()
+    {
+        using var sp = Build(new()
+        {
+            ["Docker:Endpoint"] = "unix:///nonexistent/a.sock",
+            ["Docker:Hosts:b:Endpoint"] = "tcp://proxy-b:2375",
+            ["Docker:Hosts:c:Endpoint"] = "unix:///nonexistent/c.sock",
+            ["Docker:Hosts:c:ApiVersion"] = "1.40",
+        });
+        var runtime = sp.GetRequiredService<IContainerRuntime>();
+        Assert.Equal(["default", "b", "c"], runtime.Hosts);
+        Assert.Equal("docker unix:///nonexistent/a.sock", runtime.OnHost("default").Description);
+        Assert.Equal("docker b=tcp://proxy-b:2375", runtime.OnHost("B").Description);
+        Assert.Equal("docker c=unix:///nonexistent/c.sock (API 1.40)", runtime.OnHost("c").Description);
+        var ex = Assert.Throws<Core.Containers.ContainerRuntimeException>(() => runtime.OnHost("d"));
+        Assert.Contains("Docker:Hosts:d:Endpoint", ex.Message);
+        Assert.Contains("default, b, c", ex.Message);
+    }
+
+    [Fact]
+    public void Without_docker_endpoint_only_the_named_hosts_exist_and_the_default_is_a_clear_error()
+    {
+        using var sp = Build(new() { ["Docker:Hosts:b:Endpoint"] = "unix:///nonexistent/b.sock" });
+        var runtime = sp.GetRequiredService<IContainerRuntime>();
+        Assert.Equal(["b"], runtime.Hosts);
+        var ex = Assert.Throws<Core.Containers.ContainerRuntimeException>(() => runtime.OnHost("default"));
+        Assert.Contains("Docker:Endpoint", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_named_host_that_does_not_answer_is_an_error_naming_the_host_its_endpoint_and_its_key()
+    {
+        using var sp = Build(new() { ["Docker:Endpoint"] = "unix:///nonexistent/a.sock", ["Docker:Hosts:b:Endpoint"] = "unix:///nonexistent/b.sock" });
+        var ex = await Assert.ThrowsAsync<Core.Containers.ContainerRuntimeUnavailableException>(
+            () => sp.GetRequiredService<IContainerRuntime>().OnHost("b").InspectAsync("alpha", TestContext.Current.CancellationToken));
+        Assert.Contains("host 'b' (unix:///nonexistent/b.sock)", ex.Message);
+        Assert.Contains("Docker:Hosts:b:Endpoint", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("Docker:Hosts:b:Endpoint", "ftp://x", "Docker:Hosts:b:Endpoint")]
+    [InlineData("Docker:Hosts:b:ApiVersion", "new", "Docker:Hosts:b:ApiVersion")]
+    [InlineData("Docker:Hosts:b c:Endpoint", "unix:///x.sock", "Docker:Hosts:b c")]
+    public void Bad_host_settings_fail_validation_naming_the_key(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?> { ["Docker:Endpoint"] = "unix:///var/run/docker.sock", ["Docker:Hosts:b:Endpoint"] = "unix:///b.sock", [key] = value };
+        using var sp = Build(settings);
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<DockerOptions>>().Value);
+        Assert.Contains(named, ex.Message);
     }
 }

@@ -19,6 +19,15 @@ public sealed class LaunchTemplateOptions
 
     /// <summary>no, always, unless-stopped or on-failure[:N].</summary>
     public string RestartPolicy { get; set; } = "unless-stopped";
+
+    /// <summary>The container host to launch on (<c>Docker:Hosts:&lt;name&gt;</c>); empty means <c>default</c>.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Memory limit of the container, MiB (a bot never gets the whole host).</summary>
+    [Range(16, 1024 * 1024)] public int MemoryMb { get; set; } = 512;
+
+    /// <summary>CPU limit of the container, in CPUs (0.5 = half a CPU).</summary>
+    [Range(0.01, 256)] public double Cpus { get; set; } = 1.0;
 }
 
 /// <summary>Templates for <c>system.launch</c>.</summary>

@@ -46,7 +46,46 @@ public sealed record LaunchRequest(
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyDictionary<string, string> Labels,
     TimeSpan StopTimeout,
-    string RestartPolicy);
+    string RestartPolicy,
+    long? MemoryLimitBytes = null,
+    double? Cpus = null);
 
 /// <summary>A container summary from a list call.</summary>
 public sealed record ContainerSummary(string Id, string Name, string State, string Status, string? Image, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>Names of container hosts (<c>Docker:Hosts:&lt;name&gt;</c>); <c>Docker:Endpoint</c> is the host <see cref="Default"/>.</summary>
+public static class ContainerHosts
+{
+    /// <summary>The host of systems and templates that name none.</summary>
+    public const string Default = "default";
+
+    /// <summary>True for the default host (empty means default).</summary>
+    public static bool IsDefault(string? host) => string.IsNullOrWhiteSpace(host) || string.Equals(host.Trim(), Default, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Store key marking a state change of a container as the assistant's own (so the watcher does not call it unexpected);
+    /// the default host keeps the key it always had.
+    /// </summary>
+    public static string ExpectedChangeKey(string host, string container) =>
+        IsDefault(host) ? $"watch:expected:{container}" : $"watch:expected:{Normalize(host)}/{container}";
+
+    /// <summary>The canonical (lower-case) host name, <see cref="Default"/> for empty.</summary>
+    public static string Normalize(string? host) => IsDefault(host) ? Default : host!.Trim().ToLowerInvariant();
+}
+
+/// <summary>What happened to a container, from the runtime's event stream.</summary>
+public enum ContainerEventKind { Died, Started, Restarted, HealthChanged }
+
+/// <summary>One container event; <see cref="Key"/> identifies it across a reconnect's replay.</summary>
+public sealed record ContainerEvent(
+    ContainerEventKind Kind,
+    string ContainerId,
+    string ContainerName,
+    DateTimeOffset Time,
+    long TimeNano,
+    int? ExitCode = null,
+    string? Health = null)
+{
+    /// <summary>Same event, same key (the daemon replays events after <c>since</c> on reconnect).</summary>
+    public string Key => $"{TimeNano}/{ContainerId}/{Kind}";
+}

@@ -8,7 +8,10 @@ namespace AiTradingBot.Core.Execution;
 /// <summary>Typed result of one executed step; channels render these, they never parse text.</summary>
 public abstract record StepResult;
 
-/// <summary>One system in a sitrep or diagnostics report. <see cref="Error"/> is set when it could not be read.</summary>
+/// <summary>
+/// One system in a sitrep or diagnostics report. <see cref="Error"/> is set when it could not be read; <see cref="Host"/> names
+/// its container host when several are configured.
+/// </summary>
 public sealed record SystemReport(
     string System,
     string Container,
@@ -22,7 +25,8 @@ public sealed record SystemReport(
     double? CpuPercent,
     long? MemoryUsedBytes,
     long? MemoryLimitBytes,
-    string? Error);
+    string? Error,
+    string? Host = null);
 
 /// <summary>Sitrep or diagnostics of several systems.</summary>
 public sealed record SystemsReportResult(bool Diagnostics, IReadOnlyList<SystemReport> Systems, bool Demo) : StepResult;
@@ -33,8 +37,8 @@ public sealed record LogsResult(string System, string Container, IReadOnlyList<L
 /// <summary>What happened to one container in a start/stop/restart.</summary>
 public enum ContainerOutcome { Done, AlreadyInState, Failed }
 
-/// <summary>Per-container outcome of a start/stop/restart.</summary>
-public sealed record ContainerActionOutcome(string System, string Container, ContainerOutcome Outcome, string? Message, TimeSpan Elapsed);
+/// <summary>Per-container outcome of a start/stop/restart; <see cref="Host"/> names its container host when several are configured.</summary>
+public sealed record ContainerActionOutcome(string System, string Container, ContainerOutcome Outcome, string? Message, TimeSpan Elapsed, string? Host = null);
 
 /// <summary>Start, stop or restart of one or more systems.</summary>
 public sealed record ContainerActionsResult(string Verb, IReadOnlyList<ContainerActionOutcome> Outcomes, bool Demo) : StepResult
@@ -73,7 +77,7 @@ public sealed record KillswitchResult(
     public IReadOnlyList<string> Failures =>
     [
         .. HaltError is null ? [] : new[] { $"latching the halt: {HaltError}" },
-        .. Stops.Where(s => s.Outcome == ContainerOutcome.Failed).Select(s => $"{s.System} not stopped: {s.Message}"),
+        .. Stops.Where(s => s.Outcome == ContainerOutcome.Failed).Select(s => $"{s.System}{(s.Host is null ? "" : $" on {s.Host}")} not stopped: {s.Message?.TrimEnd('.')}"),
         .. CancelError is null ? [] : new[] { $"cancelling orders failed: {CancelError}" },
         .. OrderGroups.Where(g => g.Error is not null).Select(g => $"{g.Group}: {g.Error}"),
         .. VerifyError is null ? [] : new[] { $"could not check what is left: {VerifyError}" },

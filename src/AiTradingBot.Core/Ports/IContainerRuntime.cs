@@ -43,4 +43,20 @@ public interface IContainerRuntime
 
     /// <summary>Remove a (stopped or running) container.</summary>
     Task RemoveAsync(string container, bool force, CancellationToken ct);
+
+    /// <summary>The container hosts this runtime reaches, by name; a single-host runtime has only <see cref="ContainerHosts.Default"/>.</summary>
+    IReadOnlyList<string> Hosts => [ContainerHosts.Default];
+
+    /// <summary>The runtime of one host (<c>Systems:&lt;name&gt;:Host</c>); a single-host runtime is its own default host.</summary>
+    IContainerRuntime OnHost(string host) =>
+        ContainerHosts.IsDefault(host)
+            ? this
+            : throw new ContainerRuntimeException($"No container host '{host}' is configured ({Description}). Add Docker:Hosts:{host}:Endpoint or fix the Host setting.");
+
+    /// <summary>
+    /// Container lifecycle events (die, start, restart, health) as the runtime reports them, from <paramref name="since"/> on
+    /// when given (so a reconnect replays what it missed). Ends when the stream is dropped; throws when the runtime is unreachable.
+    /// Runtimes without an event stream return null (callers then poll).
+    /// </summary>
+    IAsyncEnumerable<ContainerEvent>? WatchEvents(DateTimeOffset? since, CancellationToken ct) => null;
 }

@@ -158,7 +158,7 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
             sb.AppendLine();
             if (s.Error is not null)
             {
-                sb.Append("⚠️ ").Append(_m.Bold(E(s.System))).Append(E($" ({s.Container}): {s.Error}"));
+                sb.Append("⚠️ ").Append(_m.Bold(E(s.System))).Append(E($" ({s.Container}{On(s.Host)}): {s.Error}"));
                 continue;
             }
             var icon = s.Running ? (s.Health is "unhealthy" ? "🟠" : "🟢") : "🔴";
@@ -172,7 +172,7 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
                 if (s.CpuPercent is { } cpu) parts.Add($"CPU {Format.Percent(cpu)}");
                 if (s.MemoryUsedBytes is { } mem) parts.Add($"MEM {Format.Bytes(mem)}" + (s.MemoryLimitBytes is { } lim && lim > 0 ? $" / {Format.Bytes(lim)}" : ""));
             }
-            sb.Append(icon).Append(' ').Append(_m.Bold(E(s.System))).Append(E($" ({s.Container}) " + string.Join(" · ", parts)));
+            sb.Append(icon).Append(' ').Append(_m.Bold(E(s.System))).Append(E($" ({s.Container}{On(s.Host)}) " + string.Join(" · ", parts)));
         }
         if (r.Systems.Count == 0) sb.AppendLine().Append(E("No systems are configured (Systems: in appsettings.json)."));
         return sb.ToString();
@@ -201,19 +201,25 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
             sb.AppendLine();
             sb.Append(o.Outcome switch
             {
-                ContainerOutcome.Done => "✅ " + E($"{o.System} ({o.Container}) {done} in {Format.Duration(o.Elapsed)}"),
-                ContainerOutcome.AlreadyInState => "☑️ " + E($"{o.System} ({o.Container}) {already}"),
-                _ => "❌ " + E($"{o.System} ({o.Container}): {o.Message}"),
+                ContainerOutcome.Done => "✅ " + E($"{o.System} ({o.Container}{On(o.Host)}) {done} in {Format.Duration(o.Elapsed)}"),
+                ContainerOutcome.AlreadyInState => "☑️ " + E($"{o.System} ({o.Container}{On(o.Host)}) {already}"),
+                _ => "❌ " + E($"{o.System} ({o.Container}{On(o.Host)}): {o.Message}"),
             });
         }
         return sb.ToString();
     }
 
+    /// <summary>" on host" inside a container's parentheses when several hosts are configured.</summary>
+    private static string On(string? host) => host is null ? "" : $" on {host}";
+
+    /// <summary>" (on host)" after a name when several hosts are configured.</summary>
+    private static string OnHost(string? host) => host is null ? "" : $" (on {host})";
+
     private string Killswitch(KillswitchResult r)
     {
         var sb = new StringBuilder(_m.Bold("🛑 KILLSWITCH"));
         foreach (var o in r.Stops)
-            sb.AppendLine().Append(o.Outcome == ContainerOutcome.Failed ? "❌ " + E($"{o.System}: {o.Message}") : "✅ " + E($"{o.System} stopped" + (o.Outcome == ContainerOutcome.AlreadyInState ? " (already)" : "")));
+            sb.AppendLine().Append(o.Outcome == ContainerOutcome.Failed ? "❌ " + E($"{o.System}{OnHost(o.Host)}: {o.Message}") : "✅ " + E($"{o.System}{OnHost(o.Host)} stopped" + (o.Outcome == ContainerOutcome.AlreadyInState ? " (already)" : "")));
         if (r.CancelError is not null) sb.AppendLine().Append("❌ " + E($"Cancelling orders failed: {r.CancelError}"));
         else if (r.OrderGroups.Count == 0) sb.AppendLine().Append("✅ " + E($"Cancelled {r.CancelledOrderIds.Count} open order(s)"));
         foreach (var g in r.OrderGroups)

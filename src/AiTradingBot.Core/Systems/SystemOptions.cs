@@ -8,6 +8,9 @@ public sealed class SystemOptions
     /// <summary>Container name on the Docker host.</summary>
     [Required] public string Container { get; set; } = "";
 
+    /// <summary>The container host it runs on (<c>Docker:Hosts:&lt;name&gt;</c>); empty means <c>default</c> (<c>Docker:Endpoint</c>).</summary>
+    public string? Host { get; set; }
+
     /// <summary>Other names users call it by.</summary>
     public List<string> Aliases { get; set; } = [];
 

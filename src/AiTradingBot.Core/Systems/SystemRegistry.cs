@@ -45,7 +45,8 @@ public sealed class SystemRegistry
                 kv.Value.Container,
                 kv.Value.Aliases.Select(a => a.ToLowerInvariant()).ToList(),
                 kv.Value.Role,
-                kv.Value.Commands.ToDictionary(c => c.Key, c => (IReadOnlyList<string>)c.Value, StringComparer.OrdinalIgnoreCase))));
+                kv.Value.Commands.ToDictionary(c => c.Key, c => (IReadOnlyList<string>)c.Value, StringComparer.OrdinalIgnoreCase),
+                Containers.ContainerHosts.Normalize(kv.Value.Host))));
 
     /// <summary>The default systems of <c>actions.md</c>.</summary>
     public static SystemRegistry Default { get; } = new(

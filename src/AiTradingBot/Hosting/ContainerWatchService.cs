@@ -7,36 +7,208 @@ using AiTradingBot.Core.Systems;
 namespace AiTradingBot.Hosting;
 
 /// <summary>
-/// Notices a trading container that died or restarted when nobody asked it to (the assistant marks its own
-/// stops and restarts), and notifies the operators.
+/// Notices a trading container that died, restarted or turned unhealthy when nobody asked it to (the assistant marks its
+/// own stops and restarts), and notifies the operators. Hears of changes from each host's event stream as they happen,
+/// reconnecting (and replaying from the last event seen) when the stream drops; a periodic reconciliation
+/// (<c>Assistant:WatchIntervalSeconds</c>) inspects every container so a change the stream missed is still reported once.
+/// Runtimes without an event stream (the demo) are reconciled only.
 /// </summary>
-public sealed class ContainerWatchService(
-    IContainerRuntime runtime, SystemRegistry systems, IKeyValueStore store, NotificationHub notifications, IConfiguration configuration, ILogger<ContainerWatchService> logger) : BackgroundService
+public sealed partial class ContainerWatchService(
+    IContainerRuntime runtime, SystemRegistry systems, IKeyValueStore store, NotificationHub notifications, IConfiguration configuration,
+    ILogger<ContainerWatchService> logger, TimeProvider? timeProvider = null) : BackgroundService
 {
-    private readonly Dictionary<string, ContainerInfo> _last = [];
+    private const int RememberedEvents = 4096;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<(string Host, string Container), Known> _known = [];
+    private readonly HashSet<string> _seen = [];
+    private readonly Queue<string> _seenOrder = new();
+    private DateTimeOffset _startedAt;
+
+    /// <summary>
+    /// What we last knew of a container: <paramref name="DaemonAsOf"/> on the daemon's clock (events older than that are
+    /// already reflected), <paramref name="LocalAt"/> on ours (an inspection that started earlier must not overwrite it).
+    /// Keeping the clocks apart keeps a remote host with a skewed clock from hiding its events.
+    /// </summary>
+    private sealed record Known(bool Running, int? RestartCount, DateTimeOffset? StartedAt, string? Health, DateTimeOffset DaemonAsOf, DateTimeOffset LocalAt);
+
+    /// <summary>Raised after each reconciliation pass and whenever an event stream (re)connects; for tests and diagnostics.</summary>
+    internal event Action<string>? Progress;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = TimeSpan.FromSeconds(Math.Max(5, configuration.GetValue("Assistant:WatchIntervalSeconds", 30)));
-        using var timer = new PeriodicTimer(interval);
-        do
+        _startedAt = _time.GetUtcNow();
+        var interval = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Assistant:WatchIntervalSeconds", 30)));
+        var hosts = systems.TradingSystems.Select(s => ContainerHosts.Normalize(s.Host)).Distinct().ToList();
+        var watchers = hosts.Select(h => WatchHostAsync(h, stoppingToken)).ToList();
+        using var timer = new PeriodicTimer(interval, _time);
+        try
         {
-            foreach (var s in systems.TradingSystems)
+            do
             {
-                try { await CheckAsync(s, stoppingToken).ConfigureAwait(false); }
-                catch (ContainerRuntimeException e) { logger.LogDebug(e, "Watch of {System} failed", s.Name); }
+                await ReconcileAsync(stoppingToken).ConfigureAwait(false);
+                Progress?.Invoke("reconciled");
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+        await Task.WhenAll(watchers).ConfigureAwait(false);
+    }
+
+    /// <summary>Follows one host's event stream for as long as the service runs, reconnecting with backoff.</summary>
+    private async Task WatchHostAsync(string host, CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        DateTimeOffset? since = _startedAt;
+        var down = false;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var events = runtime.OnHost(host).WatchEvents(since, ct);
+                if (events is null) return; // no event stream: reconciliation alone
+                var connected = false;
+                await foreach (var e in events.ConfigureAwait(false))
+                {
+                    if (!connected)
+                    {
+                        connected = true;
+                        if (down) LogStreamBack(host);
+                        down = false;
+                    }
+                    backoff = TimeSpan.FromSeconds(1);
+                    since = e.Time;
+                    await HandleEventAsync(host, e, ct).ConfigureAwait(false);
+                }
+                // The daemon closed the stream (restart, proxy timeout): reconnect at once, replaying from the last event.
+                LogStreamEnded(host);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ContainerRuntimeException e)
+            {
+                if (!down) LogStreamDown(host, e.Message);
+                down = true;
+            }
+            try
+            {
+                await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+            // Whatever happened while the stream was away is caught by the replay and by this host's reconciliation.
+            await ReconcileHostAsync(host, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleEventAsync(string host, ContainerEvent e, CancellationToken ct)
+    {
+        if (e.Time < _startedAt) return;
+        var s = systems.TradingSystems.FirstOrDefault(t => ContainerHosts.Normalize(t.Host) == host && string.Equals(t.Container, e.ContainerName, StringComparison.Ordinal));
+        if (s is null) return;
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // A reconnect replays from the last event's second: drop what we have already handled.
+            if (!Remember(host + "/" + e.Key)) return;
+            var key = (host, s.Container);
+            var before = _known.GetValueOrDefault(key);
+            if (before is not null && e.Time < before.DaemonAsOf) return; // an inspection after this event already saw its effect
+            var at = _time.GetUtcNow();
+            var expected = await IsExpectedAsync(s, ct).ConfigureAwait(false);
+            switch (e.Kind)
+            {
+                case ContainerEventKind.Died:
+                    _known[key] = new Known(false, before?.RestartCount, before?.StartedAt, before?.Health, e.Time, at);
+                    if (!expected && (before?.Running ?? true)) await NotifyDiedAsync(s, e.ExitCode, ct).ConfigureAwait(false);
+                    break;
+                case ContainerEventKind.Started or ContainerEventKind.Restarted:
+                    // Restart count and start time are unknown until the next inspection (which then does not call it a restart).
+                    _known[key] = new Known(true, null, null, before?.Health, e.Time, at);
+                    if (!expected && (e.Kind == ContainerEventKind.Restarted || before is { Running: false }))
+                        await NotifyRestartedAsync(s, null, ct).ConfigureAwait(false);
+                    break;
+                case ContainerEventKind.HealthChanged:
+                    _known[key] = (before ?? new Known(true, null, null, null, e.Time, at)) with { Health = e.Health, DaemonAsOf = e.Time, LocalAt = at };
+                    if (e.Health is "unhealthy" && before?.Health is not "unhealthy") await NotifyUnhealthyAsync(s, ct).ConfigureAwait(false);
+                    break;
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Task ReconcileAsync(CancellationToken ct) =>
+        Task.WhenAll(systems.TradingSystems.Select(s => ContainerHosts.Normalize(s.Host)).Distinct().Select(h => ReconcileHostAsync(h, ct)));
+
+    /// <summary>Inspects every trading container of a host and reports a change no event told us about.</summary>
+    private async Task ReconcileHostAsync(string host, CancellationToken ct)
+    {
+        await Task.WhenAll(systems.TradingSystems.Where(s => ContainerHosts.Normalize(s.Host) == host).Select(async s =>
+        {
+            var asked = _time.GetUtcNow();
+            ContainerInfo now;
+            try
+            {
+                now = await runtime.OnHost(host).InspectAsync(s.Container, ct).ConfigureAwait(false);
+            }
+            catch (ContainerRuntimeException e)
+            {
+                LogInspectFailed(s.Name, host, e.Message);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                var key = (host, s.Container);
+                var before = _known.GetValueOrDefault(key);
+                if (before is not null && before.LocalAt > asked) return; // an event arrived meanwhile and is newer
+                // The daemon's own times of the last start and exit: events up to then are reflected in this inspection.
+                var daemonAsOf = new[] { now.StartedAt, now.FinishedAt }.Max() ?? DateTimeOffset.MinValue;
+                _known[key] = new Known(now.Running, now.RestartCount, now.StartedAt, now.Health, daemonAsOf, _time.GetUtcNow());
+                if (before is null) return; // first sight: nothing to compare with
+                var expected = await IsExpectedAsync(s, ct).ConfigureAwait(false);
+                if (expected) return;
+                if (before.Running && !now.Running)
+                    await NotifyDiedAsync(s, now.ExitCode, ct).ConfigureAwait(false);
+                else if (now.Running && before.RestartCount is { } rc && before.StartedAt is { } b
+                         && (now.RestartCount > rc || (now.StartedAt is { } n && n > b)))
+                    await NotifyRestartedAsync(s, now.RestartCount, ct).ConfigureAwait(false);
+                else if (now.Running && !before.Running)
+                    await NotifyRestartedAsync(s, now.RestartCount, ct).ConfigureAwait(false);
+                else if (now.Health is "unhealthy" && before.Health is not "unhealthy")
+                    await NotifyUnhealthyAsync(s, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        })).ConfigureAwait(false);
     }
 
     // While the live-state store (Redis) is down nothing can be confirmed, so no stop or restart was expected.
-    private async Task<bool> ExpectedAsync(string container, CancellationToken ct)
+    private async Task<bool> IsExpectedAsync(SystemDefinition s, CancellationToken ct)
     {
         try
         {
-            return await store.GetAsync($"watch:expected:{container}", ct).ConfigureAwait(false) is not null;
+            return await store.GetAsync(ContainerHosts.ExpectedChangeKey(s.Host, s.Container), ct).ConfigureAwait(false) is not null;
         }
         catch (LiveStateUnavailableException)
         {
@@ -44,20 +216,46 @@ public sealed class ContainerWatchService(
         }
     }
 
-    private async Task CheckAsync(SystemDefinition s, CancellationToken ct)
+    private bool Remember(string key)
     {
-        var now = await runtime.InspectAsync(s.Container, ct).ConfigureAwait(false);
-        if (_last.TryGetValue(s.Container, out var before))
-        {
-            var expected = await ExpectedAsync(s.Container, ct).ConfigureAwait(false);
-            if (!expected && before.Running && !now.Running)
-                await NotifyAsync(NotificationKind.ContainerDied, $"🔴 {s.Name} ({s.Container}) stopped unexpectedly (exit code {now.ExitCode?.ToString() ?? "?"}). Check /intel {s.Name}.", ct).ConfigureAwait(false);
-            else if (!expected && now.Running && (now.RestartCount > before.RestartCount || (before.StartedAt is { } b && now.StartedAt is { } n && n > b)))
-                await NotifyAsync(NotificationKind.ContainerRestarted, $"🟠 {s.Name} ({s.Container}) restarted unexpectedly (restarts: {now.RestartCount}). Check /intel {s.Name}.", ct).ConfigureAwait(false);
-        }
-        _last[s.Container] = now;
+        if (!_seen.Add(key)) return false;
+        _seenOrder.Enqueue(key);
+        if (_seenOrder.Count > RememberedEvents) _seen.Remove(_seenOrder.Dequeue());
+        return true;
     }
+
+    private string Where(SystemDefinition s) =>
+        runtime.Hosts.Count > 1 || !ContainerHosts.IsDefault(s.Host) ? $"{s.Name} ({s.Container} on {ContainerHosts.Normalize(s.Host)})" : $"{s.Name} ({s.Container})";
+
+    private Task NotifyDiedAsync(SystemDefinition s, int? exitCode, CancellationToken ct) =>
+        NotifyAsync(NotificationKind.ContainerDied, $"🔴 {Where(s)} stopped unexpectedly (exit code {exitCode?.ToString() ?? "?"}). Check /intel {s.Name}.", ct);
+
+    private Task NotifyRestartedAsync(SystemDefinition s, int? restarts, CancellationToken ct) =>
+        NotifyAsync(NotificationKind.ContainerRestarted,
+            $"🟠 {Where(s)} restarted unexpectedly{(restarts is { } r ? $" (restarts: {r})" : "")}. Check /intel {s.Name}.", ct);
+
+    private Task NotifyUnhealthyAsync(SystemDefinition s, CancellationToken ct) =>
+        NotifyAsync(NotificationKind.System, $"🟠 {Where(s)} is unhealthy. Check /diagnostics {s.Name}.", ct);
 
     private Task NotifyAsync(NotificationKind kind, string text, CancellationToken ct) =>
         notifications.PublishAsync(new Notification(kind, text, HtmlMarkup.Instance.Escape(text)), ct);
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container events of host {Host} unavailable, retrying: {Error}")]
+    private partial void LogStreamDown(string host, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Container events of host {Host} are back")]
+    private partial void LogStreamBack(string host);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Container events stream of host {Host} ended; reconnecting")]
+    private partial void LogStreamEnded(string host);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Watch of {System} on host {Host} failed: {Error}")]
+    private partial void LogInspectFailed(string system, string host, string error);
 }

@@ -47,21 +47,51 @@ public sealed partial class LaunchStepHandler(IContainerRuntime runtime, SystemR
                 {
                     [ManagedLabel] = "true", ["aitradingbot.template"] = a.Template, ["aitradingbot.launched-by"] = context.User.UserName ?? context.User.UserId,
                 };
-                var info = await runtime.LaunchAsync(new LaunchRequest(name, t.Image, t.Command.Count == 0 ? null : t.Command, env, labels,
-                    TimeSpan.FromSeconds(t.StopTimeoutSeconds), t.RestartPolicy), ct).ConfigureAwait(false);
+                // The template says which host the bot lives on; the limits keep one bot from starving the others there.
+                var info = await runtime.OnHost(ContainerHosts.Normalize(t.Host)).LaunchAsync(new LaunchRequest(name, t.Image, t.Command.Count == 0 ? null : t.Command, env, labels,
+                    TimeSpan.FromSeconds(t.StopTimeoutSeconds), t.RestartPolicy, t.MemoryMb * 1024L * 1024L, t.Cpus), ct).ConfigureAwait(false);
                 return new LaunchResult(info);
             }
             case SystemRemoveArgs a:
             {
                 if (systems.Find(a.Name) is not null) throw new StepFailedException($"'{a.Name}' is a configured system; it is never removed.");
-                var info = await runtime.InspectAsync(a.Name, ct).ConfigureAwait(false);
+                var host = await FindHostAsync(a.Name, ct).ConfigureAwait(false);
+                var info = await host.InspectAsync(a.Name, ct).ConfigureAwait(false);
                 if (!info.Labels.TryGetValue(ManagedLabel, out var managed) || managed != "true")
                     throw new StepFailedException($"{a.Name} was not launched by the assistant (no {ManagedLabel} label); it is never removed.");
-                await runtime.RemoveAsync(a.Name, force: true, ct).ConfigureAwait(false);
+                await host.RemoveAsync(a.Name, force: true, ct).ConfigureAwait(false);
                 return new RemoveResult(a.Name);
             }
             default:
                 throw new StepFailedException($"{args.GetType().Name} is not a launch action.");
         }
+    }
+
+    /// <summary>
+    /// The host where a launched bot lives: the only host, or the one whose managed containers include it (a bot name is
+    /// looked for on every host concurrently; the same name on two hosts is refused rather than guessed).
+    /// </summary>
+    private async Task<IContainerRuntime> FindHostAsync(string name, CancellationToken ct)
+    {
+        if (runtime.Hosts.Count <= 1) return runtime.OnHost(runtime.Hosts.Count == 1 ? runtime.Hosts[0] : ContainerHosts.Default);
+        var found = await Task.WhenAll(runtime.Hosts.Select(async h =>
+        {
+            try
+            {
+                var managed = await runtime.OnHost(h).ListAsync($"{ManagedLabel}=true", ct).ConfigureAwait(false);
+                return managed.Any(c => string.Equals(c.Name, name, StringComparison.Ordinal)) ? h : null;
+            }
+            catch (ContainerRuntimeException)
+            {
+                return null; // an unreachable host cannot hold the bot we are about to remove
+            }
+        })).ConfigureAwait(false);
+        var hosts = found.OfType<string>().ToList();
+        return hosts.Count switch
+        {
+            1 => runtime.OnHost(hosts[0]),
+            0 => throw new StepFailedException($"No container named {name} was launched by the assistant on any host ({string.Join(", ", runtime.Hosts)})."),
+            _ => throw new StepFailedException($"{name} exists on several hosts ({string.Join(", ", hosts)}); remove it on the host by hand."),
+        };
     }
 }

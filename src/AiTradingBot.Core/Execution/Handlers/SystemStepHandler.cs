@@ -40,8 +40,15 @@ public sealed class SystemStepHandler(
     private TimeSpan StopTimeout => TimeSpan.FromSeconds(options.Value.StopTimeoutSeconds);
 
     /// <summary>Marks a state change as the assistant's own, so the watcher does not report it as unexpected.</summary>
-    private Task ExpectAsync(string container, CancellationToken ct) =>
-        store.SetAsync($"watch:expected:{container}", "1", StopTimeout + TimeSpan.FromMinutes(2), ct);
+    private Task ExpectAsync(string host, string container, CancellationToken ct) =>
+        store.SetAsync(ContainerHosts.ExpectedChangeKey(host, container), "1", StopTimeout + TimeSpan.FromMinutes(2), ct);
+
+    /// <summary>The runtime of the host a system lives on.</summary>
+    private IContainerRuntime On(SystemDefinition s) => runtime.OnHost(s.Host);
+
+    /// <summary>The host to name in replies: only when several are configured (or the one configured is not the default).</summary>
+    private string? ShownHost(string host) =>
+        runtime.Hosts.Count > 1 || !ContainerHosts.IsDefault(host) ? ContainerHosts.Normalize(host) : null;
 
     /// <inheritdoc />
     public async Task<StepResult> ExecuteAsync(ActionArgs args, StepContext context, CancellationToken ct) => args switch
@@ -49,9 +56,9 @@ public sealed class SystemStepHandler(
         SystemStatusArgs a => new SystemsReportResult(false, await ReportAsync(a.System, ct).ConfigureAwait(false), runtime.IsDemo),
         SystemDiagnosticsArgs a => new SystemsReportResult(true, await ReportAsync(a.System, ct).ConfigureAwait(false), runtime.IsDemo),
         SystemLogsArgs a => await LogsAsync(a, ct).ConfigureAwait(false),
-        SystemStartArgs a => new ContainerActionsResult("start", await ForEachAsync(a.System, async (c, t) => { await ExpectAsync(c, t).ConfigureAwait(false); return await runtime.StartAsync(c, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
-        SystemStopArgs a => new ContainerActionsResult("stop", await ForEachAsync(a.System, async (c, t) => { await ExpectAsync(c, t).ConfigureAwait(false); return await runtime.StopAsync(c, StopTimeout, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
-        SystemRestartArgs a => new ContainerActionsResult("restart", await ForEachAsync(a.System, async (c, t) => { await ExpectAsync(c, t).ConfigureAwait(false); return await runtime.RestartAsync(c, StopTimeout, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemStartArgs a => new ContainerActionsResult("start", await ForEachAsync(a.System, async (s, t) => { await ExpectAsync(s.Host, s.Container, t).ConfigureAwait(false); return await On(s).StartAsync(s.Container, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemStopArgs a => new ContainerActionsResult("stop", await ForEachAsync(a.System, async (s, t) => { await ExpectAsync(s.Host, s.Container, t).ConfigureAwait(false); return await On(s).StopAsync(s.Container, StopTimeout, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
+        SystemRestartArgs a => new ContainerActionsResult("restart", await ForEachAsync(a.System, async (s, t) => { await ExpectAsync(s.Host, s.Container, t).ConfigureAwait(false); return await On(s).RestartAsync(s.Container, StopTimeout, t).ConfigureAwait(false); }, ct).ConfigureAwait(false), runtime.IsDemo),
         SystemExecArgs a => await ExecAsync(a, ct).ConfigureAwait(false),
         SystemKillswitchArgs a => await KillswitchAsync(a, context, ct).ConfigureAwait(false),
         TradingResumeArgs => new ResumeResult(await halt.ResumeAsync(context.User.UserName ?? context.User.UserId, ct).ConfigureAwait(false)),
@@ -64,9 +71,10 @@ public sealed class SystemStepHandler(
         var targets = systems.Expand(system, includeInfrastructure: true);
         // A single probe tells a dead daemon from broken containers: then the step fails (ask exits 1) instead of
         // reporting the same "unreachable" once per system.
+        // Every system on every host at once: one host that does not answer is reported per system without hiding the others.
         var results = await Task.WhenAll(targets.Select(s => ReportOneAsync(s, ct))).ConfigureAwait(false);
         if (results.Length > 0 && results.All(r => r.Unavailable is not null))
-            throw new StepFailedException(results[0].Unavailable!.Message, results[0].Unavailable);
+            throw new StepFailedException(string.Join(" ", results.Select(r => r.Unavailable!.Message).Distinct()), results[0].Unavailable);
         return results.Select(r => r.Report).ToList();
     }
 
@@ -76,16 +84,17 @@ public sealed class SystemStepHandler(
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.StatusTimeoutSeconds));
         try
         {
-            var info = await runtime.InspectAsync(s.Container, timeout.Token).ConfigureAwait(false);
+            var host = On(s);
+            var info = await host.InspectAsync(s.Container, timeout.Token).ConfigureAwait(false);
             ContainerStats? stats = null;
             if (info.Running)
             {
-                try { stats = await runtime.GetStatsAsync(s.Container, timeout.Token).ConfigureAwait(false); }
+                try { stats = await host.GetStatsAsync(s.Container, timeout.Token).ConfigureAwait(false); }
                 catch (ContainerRuntimeException) { stats = null; } // state is still worth reporting without figures
             }
             var uptime = info.Running && info.StartedAt is { } started ? time.GetUtcNow() - started : (TimeSpan?)null;
             return (new SystemReport(s.Name, s.Container, s.Role, info.State, info.Running, uptime, info.Health, info.RestartCount,
-                info.Running ? null : info.ExitCode, stats?.CpuPercent, stats?.MemoryUsedBytes, stats?.MemoryLimitBytes, null), null);
+                info.Running ? null : info.ExitCode, stats?.CpuPercent, stats?.MemoryUsedBytes, stats?.MemoryLimitBytes, null, ShownHost(s.Host)), null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -105,14 +114,14 @@ public sealed class SystemStepHandler(
         }
     }
 
-    private static SystemReport Failed(SystemDefinition s, string error) =>
-        new(s.Name, s.Container, s.Role, "unknown", false, null, null, null, null, null, null, null, error);
+    private SystemReport Failed(SystemDefinition s, string error) =>
+        new(s.Name, s.Container, s.Role, "unknown", false, null, null, null, null, null, null, null, error, ShownHost(s.Host));
 
     private async Task<LogsResult> LogsAsync(SystemLogsArgs a, CancellationToken ct)
     {
         var s = Single(a.System);
         TimeSpan? since = a.Since is not null && Durations.TryParse(a.Since, out var d) ? d : null;
-        var lines = await runtime.GetLogsAsync(s.Container, new LogQuery(a.Lines, since, a.Grep), ct).ConfigureAwait(false);
+        var lines = await On(s).GetLogsAsync(s.Container, new LogQuery(a.Lines, since, a.Grep), ct).ConfigureAwait(false);
         return new LogsResult(s.Name, s.Container, lines, a.Lines, a.Grep, a.Since, runtime.IsDemo);
     }
 
@@ -122,32 +131,33 @@ public sealed class SystemStepHandler(
         // The allowlist is looked up again at execution: only configured argv ever reaches the runtime.
         if (!s.Commands.TryGetValue(a.Command, out var argv))
             throw new StepFailedException($"'{a.Command}' is not an allowlisted command of {s.Name}.");
-        var r = await runtime.ExecAsync(s.Container, argv, ct).ConfigureAwait(false);
+        var r = await On(s).ExecAsync(s.Container, argv, ct).ConfigureAwait(false);
         return new ExecStepResult(s.Name, a.Command, r.ExitCode, r.Output, r.Truncated);
     }
 
     private SystemDefinition Single(string system) =>
         systems.Find(system) ?? throw new StepFailedException($"Unknown system '{system}'.");
 
-    private async Task<IReadOnlyList<ContainerActionOutcome>> ForEachAsync(string system, Func<string, CancellationToken, Task<ContainerActionResult>> action, CancellationToken ct)
+    private async Task<IReadOnlyList<ContainerActionOutcome>> ForEachAsync(string system, Func<SystemDefinition, CancellationToken, Task<ContainerActionResult>> action, CancellationToken ct)
     {
         var targets = systems.Expand(system);
         if (targets.Count == 0) throw new StepFailedException($"Unknown system '{system}'.");
         var outcomes = await Task.WhenAll(targets.Select(async s =>
         {
             var started = Stopwatch.GetTimestamp();
+            var host = ShownHost(s.Host);
             try
             {
-                var r = await action(s.Container, ct).ConfigureAwait(false);
-                return new ContainerActionOutcome(s.Name, s.Container, r.AlreadyInState ? ContainerOutcome.AlreadyInState : ContainerOutcome.Done, null, r.Elapsed);
+                var r = await action(s, ct).ConfigureAwait(false);
+                return new ContainerActionOutcome(s.Name, s.Container, r.AlreadyInState ? ContainerOutcome.AlreadyInState : ContainerOutcome.Done, null, r.Elapsed, host);
             }
             catch (ContainerNotFoundException)
             {
-                return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, $"container {s.Container} does not exist. Check Systems:{s.Name}:Container or launch it.", Stopwatch.GetElapsedTime(started));
+                return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, $"container {s.Container} does not exist. Check Systems:{s.Name}:Container or launch it.", Stopwatch.GetElapsedTime(started), host);
             }
             catch (ContainerRuntimeException e) when (e is not ContainerRuntimeUnavailableException || targets.Count > 1)
             {
-                return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, e.Message, Stopwatch.GetElapsedTime(started));
+                return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, e.Message, Stopwatch.GetElapsedTime(started), host);
             }
         })).ConfigureAwait(false);
         // A single-system action that failed fails the step, so later steps are skipped.
@@ -168,21 +178,7 @@ public sealed class SystemStepHandler(
         }
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(TimeSpan.FromSeconds(options.Value.KillswitchTimeoutSeconds));
-        var stopsTask = Task.WhenAll(systems.TradingSystems.Select(async s =>
-        {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                await ExpectAsync(s.Container, bounded.Token).ConfigureAwait(false);
-                var r = await runtime.StopAsync(s.Container, StopTimeout, bounded.Token).ConfigureAwait(false);
-                return new ContainerActionOutcome(s.Name, s.Container, r.AlreadyInState ? ContainerOutcome.AlreadyInState : ContainerOutcome.Done, null, r.Elapsed);
-            }
-            catch (Exception e) when (e is ContainerRuntimeException or OperationCanceledException)
-            {
-                var message = e is OperationCanceledException ? $"no answer within {options.Value.KillswitchTimeoutSeconds}s" : e.Message;
-                return new ContainerActionOutcome(s.Name, s.Container, ContainerOutcome.Failed, message, Stopwatch.GetElapsedTime(started));
-            }
-        }));
+        var stopsTask = StopEveryTradingContainerAsync(bounded.Token);
         // Orders are cancelled while the containers stop: both matter and neither waits for the other. Every kind, in
         // every group the venue cancels separately; then the book is listed again, because only that proves it empty.
         // The account lock lets an order that passed risk before the halt get its answer first, so it is on the book
@@ -221,7 +217,50 @@ public sealed class SystemStepHandler(
         await notifications.PublishAsync(new Notification(NotificationKind.Killswitch, summary, Rendering.HtmlMarkup.Instance.Escape(summary)), ct).ConfigureAwait(false);
         // A partial killswitch is a failure, loudly: the step fails (ask exits 1) and still shows everything it did.
         if (failures.Count > 0)
-            throw new StepFailedException($"The killswitch did not finish: {string.Join("; ", failures)}. Trading is halted.") { Partial = result };
+            throw new StepFailedException($"KILLSWITCH INCOMPLETE (trading is halted): {string.Join("; ", failures)}. Stop or cancel the rest by hand.") { Partial = result };
         return result;
+    }
+
+    /// <summary>
+    /// Stops, concurrently, every configured trading system on its host and every container the assistant launched (the
+    /// managed label) on every host; one outcome per container (a host that cannot be listed is one failed outcome).
+    /// </summary>
+    private async Task<ContainerActionOutcome[]> StopEveryTradingContainerAsync(CancellationToken ct)
+    {
+        var configured = systems.TradingSystems.Select(s => StopOneAsync(s.Name, s.Host, s.Container, ct));
+        var launched = runtime.Hosts.Select(async host =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            IReadOnlyList<ContainerSummary> managed;
+            try
+            {
+                managed = await runtime.OnHost(host).ListAsync($"{LaunchStepHandler.ManagedLabel}=true", ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ContainerRuntimeException or OperationCanceledException)
+            {
+                var message = e is OperationCanceledException ? $"no answer within {options.Value.KillswitchTimeoutSeconds}s" : e.Message;
+                return [new ContainerActionOutcome("launched bots", "*", ContainerOutcome.Failed, $"could not list them: {message}", Stopwatch.GetElapsedTime(started), ShownHost(host))];
+            }
+            var mine = managed.Where(c => !systems.TradingSystems.Any(s => ContainerHosts.Normalize(s.Host) == ContainerHosts.Normalize(host) && s.Container == c.Name));
+            return await Task.WhenAll(mine.Select(c => StopOneAsync(c.Name, host, c.Name, ct))).ConfigureAwait(false);
+        });
+        var results = await Task.WhenAll(configured.Select(async t => new[] { await t.ConfigureAwait(false) }).Concat(launched)).ConfigureAwait(false);
+        return results.SelectMany(r => r).ToArray();
+    }
+
+    private async Task<ContainerActionOutcome> StopOneAsync(string system, string host, string container, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await ExpectAsync(host, container, ct).ConfigureAwait(false);
+            var r = await runtime.OnHost(host).StopAsync(container, StopTimeout, ct).ConfigureAwait(false);
+            return new ContainerActionOutcome(system, container, r.AlreadyInState ? ContainerOutcome.AlreadyInState : ContainerOutcome.Done, null, r.Elapsed, ShownHost(host));
+        }
+        catch (Exception e) when (e is ContainerRuntimeException or OperationCanceledException)
+        {
+            var message = e is OperationCanceledException ? $"no answer within {options.Value.KillswitchTimeoutSeconds}s" : e.Message;
+            return new ContainerActionOutcome(system, container, ContainerOutcome.Failed, message, Stopwatch.GetElapsedTime(started), ShownHost(host));
+        }
     }
 }
