@@ -20,6 +20,10 @@ public static class ServiceHost
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
         builder.Services.AddAiTradingBotWeb(builder.Configuration);
+        // With the web channel on, the scheduler dashboard uses its sign-in (registered before the Scheduling adapter's
+        // local-requests-only default, which it replaces).
+        if (builder.Configuration.GetValue("Web:Enabled", true))
+            builder.Services.AddSingleton<IDashboardRoleResolver, WebSessionDashboardRoleResolver>();
         builder.Services.AddAiTradingBot(builder.Configuration, LogLevel.Information);
         builder.Services.AddHostedService<PaperTickService>();
         builder.Services.AddHostedService<ContainerWatchService>();
@@ -30,9 +34,10 @@ public static class ServiceHost
         app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
             Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
         app.MapAiTradingBotTelegram();
-        app.UseAiTradingBotSchedulingDashboard();
         app.MapStaticAssets();
         app.MapAiTradingBotWeb();
+        // After the web channel's authentication middleware, so the dashboard sees the signed-in user.
+        app.UseAiTradingBotSchedulingDashboard();
         return app;
     }
 
