@@ -160,6 +160,13 @@ public sealed partial class ComposeEnvironmentTests
         Assert.Equal("service_healthy", ComposeFile.Get(bot, "depends_on", "postgres", "condition"));
         Assert.Equal("service_healthy", ComposeFile.Get(bot, "depends_on", "redis", "condition"));
         Assert.Equal("docker/Dockerfile", ComposeFile.Get(bot, "build", "dockerfile"));
+        // The scheduler's schemas are installed by the one-shot migrate service over a direct connection, before the bot.
+        Assert.Equal("service_completed_successfully", ComposeFile.Get(bot, "depends_on", "migrate", "condition"));
+        var migrate = compose.Service("migrate");
+        Assert.Equal("migrate", Assert.Single((List<object?>)migrate["command"]!));
+        Assert.Equal(bot["image"], migrate["image"]);
+        var direct = new NpgsqlConnectionStringBuilder((string)ComposeFile.Get(migrate, "environment", "ConnectionStrings__Postgres")!);
+        Assert.Equal("postgres", direct.Host);
         Assert.Equal("true", variables["Storage__MigrateOnStart"]);
         Assert.Equal("tcp://socket-proxy:2375", variables["Docker__Endpoint"]);
         Assert.DoesNotContain(bot.GetValueOrDefault("volumes") as List<object?> ?? [], v => (v as string)?.Contains("docker.sock", StringComparison.Ordinal) == true);

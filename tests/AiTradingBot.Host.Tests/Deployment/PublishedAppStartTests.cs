@@ -47,6 +47,12 @@ public sealed class PublishedAppStartTests : IAsyncLifetime
     {
         var port = FreePort();
         var environment = ImageEnvironment(port, DatabaseConnectionString());
+        // As compose does: the one-shot migrate service (the image with command `migrate`) runs to completion first.
+        using (var migrate = StartAsImageDoes(environment, ["migrate"]))
+        {
+            Assert.True(await migrate.WaitForExitAsync(StartTimeout), $"migrate did not finish\n{migrate.Output}");
+            Assert.True(migrate.ExitCode == 0, $"migrate exited {migrate.ExitCode}\n{migrate.Output}");
+        }
         using var app = StartAsImageDoes(environment);
 
         var body = await WaitForHealthyAsync(app, port);
@@ -125,10 +131,10 @@ public sealed class PublishedAppStartTests : IAsyncLifetime
         return env;
     }
 
-    private ChildProcess StartAsImageDoes(IReadOnlyDictionary<string, string> environment)
+    private ChildProcess StartAsImageDoes(IReadOnlyDictionary<string, string> environment, string[]? commandOverride = null)
     {
         var image = DeploymentFiles.LoadDockerfile();
-        var command = image.StartCommand;
+        var command = commandOverride is null ? image.StartCommand : [.. image.StartCommand.Take(2), .. commandOverride];
         Assert.Equal("dotnet", command[0]);
         var appDirectory = AppContext.BaseDirectory;
         Assert.True(File.Exists(Path.Combine(appDirectory, command[1])), $"{command[1]} is not in {appDirectory}");

@@ -54,7 +54,7 @@ public sealed class EmulatorIntegrationTests
         var commands = shim.Calls.First(c => c.Method == "setMyCommands").Body["commands"]!.AsArray().Select(c => c!["command"]!.GetValue<string>()).ToList();
         Assert.Equal(Updates.BotCommandMenu.Build().Select(c => c.Command), commands);
         Assert.Contains("sitrep", commands);
-        Assert.DoesNotContain("web", commands); // the web channel's command does not exist yet
+        Assert.Contains("web", commands); // dashboard.link: a sign-in link for the web dashboard
     }
 
     [Fact]

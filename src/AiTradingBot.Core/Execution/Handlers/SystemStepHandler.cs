@@ -217,7 +217,7 @@ public sealed class SystemStepHandler(
         await notifications.PublishAsync(new Notification(NotificationKind.Killswitch, summary, Rendering.HtmlMarkup.Instance.Escape(summary)), ct).ConfigureAwait(false);
         // A partial killswitch is a failure, loudly: the step fails (ask exits 1) and still shows everything it did.
         if (failures.Count > 0)
-            throw new StepFailedException($"KILLSWITCH INCOMPLETE (trading is halted): {string.Join("; ", failures)}. Stop or cancel the rest by hand.") { Partial = result };
+            throw new StepFailedException($"KILLSWITCH INCOMPLETE (trading is halted): {string.Join("; ", failures)}. Stopped {stops.Count(s => s.Outcome != ContainerOutcome.Failed)}/{stops.Length}; stop or cancel the rest by hand.") { Partial = result };
         return result;
     }
 
