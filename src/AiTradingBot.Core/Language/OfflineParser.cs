@@ -107,6 +107,8 @@ public sealed partial class OfflineParser : IInterpreter
         if (IsHypothetical(tokens))
             return new(Plan.Nothing(input, "That sounds like a what-if or a request for advice. I don't give trading advice or act on hypotheticals; tell me directly what to do."), true);
 
+        // Chart requests are matched whole, before the grammar (OfflineParser.Chart.cs); anything else falls through.
+        if (ChartPlan(input, tokens) is { } chart) return new(chart, false);
         var clauses = ReadClauses(tokens);
         return Assemble(input, clauses, context);
     }

@@ -34,12 +34,18 @@ public static class AskVerb
             if (reply.Kind == ReplyKind.AwaitingConfirmation && result.GetValue(yes))
                 replies.Add(await assistant.ConfirmAsync(new ConfirmationRequest("cli", "local", LocalOperator, reply.Card!.Id), ct).ConfigureAwait(false));
             var final = replies[^1];
+            var charts = await ChartFiles.SaveAsync(replies, services, ct).ConfigureAwait(false);
             if (result.GetValue(json))
-                await io.Out.WriteLineAsync(ToJson(replies).ToJsonString(new JsonSerializerOptions(PlanJson.Options) { WriteIndented = true })).ConfigureAwait(false);
+            {
+                var node = ToJson(replies);
+                node["charts"] = new JsonArray(charts.Select(p => (JsonNode)JsonValue.Create(p)!).ToArray());
+                await io.Out.WriteLineAsync(node.ToJsonString(new JsonSerializerOptions(PlanJson.Options) { WriteIndented = true })).ConfigureAwait(false);
+            }
             else
             {
                 var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>());
                 foreach (var r in replies) await io.Out.WriteLineAsync(renderer.Render(r)).ConfigureAwait(false);
+                foreach (var path in charts) await io.Out.WriteLineAsync(ChartFiles.Line(path)).ConfigureAwait(false);
                 if (final.Kind == ReplyKind.AwaitingConfirmation)
                     await io.Out.WriteLineAsync("Not executed. Run again with --yes to confirm, or use `chat`.").ConfigureAwait(false);
             }
