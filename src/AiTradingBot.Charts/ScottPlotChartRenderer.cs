@@ -131,5 +131,5 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Money };
     }
 
-    private static string Money(double v) => v.ToString("#,##0.##", CultureInfo.InvariantCulture);
+    private static string Money(double v) => Math.Abs(v) < 0.005 ? "0" : v.ToString("#,##0.##", CultureInfo.InvariantCulture);
 }

@@ -36,7 +36,7 @@ public sealed class ChartDataBuilderTests
 
         var data = await host.Get<ChartDataBuilder>().BuildAsync(ChartKind.Pnl, PnlPeriod.Week, null, Ct);
 
-        Assert.Equal([new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 24)], data.Days.Select(d => d.Day));
+        Assert.Equal(Enumerable.Range(23, 7).Select(d => new DateOnly(2026, 11, d)), data.Days.Select(d => d.Day));
         Assert.Equal(4.8m, data.Days[0].NetPnl);
         Assert.Equal(0, data.Days[1].Fills);
         Assert.Equal("Day (Europe/Berlin)", data.XLabel);

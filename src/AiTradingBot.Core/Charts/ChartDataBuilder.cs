@@ -28,7 +28,7 @@ public sealed class ChartDataBuilder(IFillStore fills, IExchange exchange, TimeP
         var start = from ?? (inPeriod.Count > 0 ? StartOfDay(inPeriod[0].ExecTime, zone) : StartOfDay(now, zone));
         var currency = options.Value.Currency;
         if (kind == ChartKind.Pnl)
-            return new ChartData(kind, period, system, start, to, zone, exchange.Mode, currency, inPeriod.Count, [], Daily(inPeriod, start, to, zone));
+            return new ChartData(kind, period, system, start, to, zone, exchange.Mode, currency, inPeriod.Count, [], Daily(inPeriod, start, to, zone, period == PnlPeriod.Week));
 
         var points = new List<EquityPoint>(inPeriod.Count + 2);
         if (system is not null)
@@ -51,12 +51,14 @@ public sealed class ChartDataBuilder(IFillStore fills, IExchange exchange, TimeP
         return new ChartData(kind, period, system, start, to, zone, exchange.Mode, currency, inPeriod.Count, points, []);
     }
 
-    private static List<DailyPnl> Daily(IReadOnlyList<Fill> list, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
+    private static List<DailyPnl> Daily(IReadOnlyList<Fill> list, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone, bool wholeWeek)
     {
         var first = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime);
         // A period ending exactly at midnight (yesterday) does not include the next day.
         var lastLocal = TimeZoneInfo.ConvertTime(to, zone).DateTime;
         var last = DateOnly.FromDateTime(lastLocal.TimeOfDay == TimeSpan.Zero && to > from ? lastLocal.AddTicks(-1) : lastLocal);
+        // A week shows all seven days (the rest of the week empty) so Monday's chart is not one bar across the picture.
+        if (wholeWeek && last < first.AddDays(6)) last = first.AddDays(6);
         var byDay = list.GroupBy(f => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(f.ExecTime, zone).DateTime))
             .ToDictionary(g => g.Key, g => (Net: g.Sum(f => f.RealizedPnl - f.Fee), Count: g.Count()));
         var days = new List<DailyPnl>();

@@ -14,11 +14,11 @@ namespace AiTradingBot.Core.Language;
 public sealed partial class OfflineParser
 {
     private static readonly FrozenSet<string> ChartTriggers = FrozenSet.ToFrozenSet(
-        ["chart", "charts", "graph", "graphs", "plot", "plots", "curve", "picture", "image", "visualize", "visualise", "diagram"], StringComparer.Ordinal);
+        ["chart", "charts", "graph", "graphs", "plot", "plots", "draw", "curve", "picture", "image", "visualize", "visualise", "diagram"], StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> ChartFiller = FrozenSet.ToFrozenSet(
     [
-        "my", "me", "the", "a", "an", "of", "for", "this", "last", "past", "over", "show", "give", "draw", "send", "make", "get",
+        "my", "me", "the", "a", "an", "of", "for", "this", "last", "past", "over", "show", "give", "send", "canyou", "make", "get",
         "can", "you", "please", "pls", "i", "want", "would", "like", "to", "see", "our", "us", "in", "per", "by", "each", "as",
         "with", "from", "so", "far", "daily", "how", "has", "have", "done", "is", "was", "it", "its", "bars", "bar", "line",
         "realized", "net", "account", "total", "overall", "let", "look", "at", "quick", "now", "current", "day", "days",
