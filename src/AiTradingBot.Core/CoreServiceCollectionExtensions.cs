@@ -71,6 +71,13 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<PortfolioStepHandler>();
         services.TryAddSingleton<ReportStepHandler>();
         services.TryAddSingleton<HelpStepHandler>();
+        services.AddOptions<ChartOptions>().Bind(configuration.GetSection(ChartOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Charts.ChartDataBuilder>();
+        // The renderer is an adapter (AiTradingBot.Charts); without one the chart action says charts are unavailable.
+        services.TryAddSingleton(sp => new Charts.ChartService(sp.GetRequiredService<Charts.ChartDataBuilder>(),
+            sp.GetRequiredService<IOptions<ChartOptions>>(), sp.GetService<IChartRenderer>()));
+        services.TryAddSingleton<ChartStepHandler>();
+        services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<ChartStepHandler>());
         services.TryAddSingleton<LaunchStepHandler>();
         services.TryAddSingleton<DashboardStepHandler>();
         services.AddSingleton<IStepHandler>(sp => sp.GetRequiredService<DashboardStepHandler>());

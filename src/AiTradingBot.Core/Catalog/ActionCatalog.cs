@@ -46,7 +46,7 @@ public static class ActionCatalog
     [
         "system.status", "system.diagnostics", "system.logs", "system.start", "system.stop", "system.restart", "system.exec", "system.killswitch",
         "trading.resume", "system.launch", "system.remove", "order.place", "order.cancel", "order.list", "position.close", "portfolio.balance",
-        "portfolio.positions", "portfolio.pnl", "portfolio.trades", "market.price", "report.send", "report.schedule", "report.list", "report.cancel", "help",
+        "portfolio.positions", "portfolio.pnl", "portfolio.trades", "portfolio.chart", "market.price", "report.send", "report.schedule", "report.list", "report.cancel", "help",
     ];
 
     private static int Order(string name) => Array.IndexOf(ContractOrder, name) is var i and >= 0 ? i : ContractOrder.Length;

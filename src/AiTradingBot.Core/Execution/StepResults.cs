@@ -121,7 +121,11 @@ public sealed record TradesResult(IReadOnlyList<Fill> Fills, string? Symbol, str
 public sealed record PriceResult(Ticker Ticker, ExchangeMode Mode) : StepResult;
 
 /// <summary>A report rendered now.</summary>
-public sealed record ReportResult(ReportKind Kind, string Html, string Text) : StepResult;
+public sealed record ReportResult(ReportKind Kind, string Html, string Text) : StepResult
+{
+    /// <summary>A chart sent after the text (the daily report's week equity), or null.</summary>
+    public ChartResult? Chart { get; init; }
+}
 
 /// <summary>A report scheduled.</summary>
 public sealed record ReportScheduledResult(ReportSchedule Schedule) : StepResult;
@@ -143,3 +147,17 @@ public sealed record LaunchResult(ContainerInfo Container) : StepResult;
 
 /// <summary>Managed container removed.</summary>
 public sealed record RemoveResult(string Container) : StepResult;
+
+/// <summary>
+/// A chart picture (PNG of <see cref="Width"/>×<see cref="Height"/>) and its one-line caption. The bytes are left out
+/// of JSON: channels send or save them and report where.
+/// </summary>
+public sealed record ChartResult(
+    ChartKind Kind,
+    PnlPeriod Period,
+    string? System,
+    string Caption,
+    int Width,
+    int Height,
+    ExchangeMode Mode,
+    [property: global::System.Text.Json.Serialization.JsonIgnore] byte[] Png) : StepResult;

@@ -133,6 +133,8 @@ public sealed partial class OfflineParser : IInterpreter
         if (IsReportedSpeech(tokens))
             return new(Plan.Nothing(input, "That's what someone else said, not an instruction from you, so I did nothing. If you want it done, tell me directly."), true);
 
+        // Chart requests are matched whole, before the grammar (OfflineParser.Chart.cs); anything else falls through.
+        if (ChartPlan(input, tokens) is { } chart) return new(chart, false);
         var clauses = ReadClauses(tokens);
         return Assemble(input, clauses, context);
     }

@@ -51,6 +51,7 @@ internal sealed class ResolveState(ConversationContext context)
         PositionCloseArgs a => (null, a.Symbol),
         PortfolioPositionsArgs a => (null, a.Symbol),
         PortfolioPnlArgs a => (a.System, null),
+        PortfolioChartArgs a => (a.System, null),
         PortfolioTradesArgs a => (a.System, a.Symbol),
         MarketPriceArgs a => (null, a.Symbol),
         _ => (null, null),

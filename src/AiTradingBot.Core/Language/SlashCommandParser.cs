@@ -13,7 +13,7 @@ namespace AiTradingBot.Core.Language;
 /// Parses Telegram-style slash commands (<c>/sitrep bravo</c>, <c>/buy 0.1 BTCUSDT 45000</c>, <c>/intel@MyBot alpha 200</c>)
 /// into plans. Wrong arguments get the usage line (generated from the catalog); an unknown command gets the closest match.
 /// </summary>
-public sealed class SlashCommandParser
+public sealed partial class SlashCommandParser
 {
     /// <summary>Commands that are not a catalog action's own slash name.</summary>
     private static readonly FrozenDictionary<string, string> ExtraUsage = new Dictionary<string, string>
@@ -197,6 +197,8 @@ public sealed class SlashCommandParser
                 };
                 return period is { } p ? Ok(new PortfolioPnlArgs(p)) : Bad();
             }
+            case "chart":
+                return Chart(input, args, Bad);
             case "trades":
             {
                 if (args.Length > 1) return Bad();

@@ -14,4 +14,10 @@ public sealed record Notification(NotificationKind Kind, string Text, string Htm
 {
     /// <summary>Deliver without sound (set by the hub from configuration).</summary>
     public bool Silent { get; init; }
+
+    /// <summary>A picture sent after the text (a report's chart), or null; channels without pictures ignore it.</summary>
+    public NotificationPhoto? Photo { get; init; }
 }
+
+/// <summary>A PNG with its one-line plain-text caption.</summary>
+public sealed record NotificationPhoto(byte[] Png, string Caption);

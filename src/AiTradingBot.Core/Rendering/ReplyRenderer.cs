@@ -130,6 +130,7 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
                          + (r.Ticker.Change24hPercent is { } c ? E($" ({(c >= 0 ? "+" : "")}{Format.Percent(c)} 24h)") : "")
                          + (r.Mode.Live ? "" : E(" [PAPER feed]")),
         ReportResult r => _m == HtmlMarkup.Instance ? r.Html : E(r.Text),
+        ChartResult r => E(r.Caption),
         ReportScheduledResult r => E($"📅 The {Kind(r.Schedule.Kind)} report is scheduled at \"{r.Schedule.Cron}\" ({r.Schedule.TimeZone})" + (r.Schedule.NextFire is { } n ? $"; next: {Format.Time(n)}." : ".")),
         ReportListResult r => r.Schedules.Count == 0 ? E("No reports are scheduled. Example: schedule a sitrep every hour.")
             : _m.Bold("Scheduled reports") + "\n" + string.Join("\n", r.Schedules.Select(s => E($"• {Kind(s.Kind)} at \"{s.Cron}\" ({s.TimeZone})" + (s.NextFire is { } n ? $", next {Format.Time(n)}" : "")))),

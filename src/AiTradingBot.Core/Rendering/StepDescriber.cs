@@ -28,6 +28,7 @@ public static class StepDescriber
         PortfolioPositionsArgs a => a.Symbol is null ? "Show positions" : $"Show the {a.Symbol} position",
         PortfolioPnlArgs a => $"PnL {a.Period.ToString().ToLowerInvariant()}" + (a.System is null ? "" : $" for {a.System}"),
         PortfolioTradesArgs a => $"Last {a.Limit} trades" + (a.Symbol is null ? "" : $" on {a.Symbol}") + (a.System is null ? "" : $" from {a.System}"),
+        PortfolioChartArgs a => $"Chart of {(a.Kind == ChartKind.Equity ? "equity" : "PnL per day")} {a.Period.ToString().ToLowerInvariant()}" + (a.System is null ? "" : $" for {a.System}"),
         MarketPriceArgs a => $"Price of {a.Symbol}",
         ReportSendArgs a => $"Send the {a.Kind.ToString().ToLowerInvariant()} report",
         ReportScheduleArgs a => $"Schedule the {a.Kind.ToString().ToLowerInvariant()} report at \"{a.Cron}\"",

@@ -6,6 +6,7 @@ using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Rendering;
 using AiTradingBot.Core.Trading;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Core.Reports;
@@ -22,7 +23,9 @@ public sealed class ReportBuilder(
     IFillStore fills,
     IAuditLog audit,
     TimeProvider time,
-    IOptions<AssistantOptions> options)
+    IOptions<AssistantOptions> options,
+    Charts.ChartService? charts = null,
+    ILogger<ReportBuilder>? logger = null)
 {
     /// <summary>Builds a report now.</summary>
     public async Task<ReportResult> BuildAsync(ReportKind kind, CancellationToken ct)
@@ -55,7 +58,23 @@ public sealed class ReportBuilder(
                 await DailyAsync(Add, ct).ConfigureAwait(false);
                 break;
         }
-        return new ReportResult(kind, html.ToString(), text.ToString());
+        var chart = kind == ReportKind.Daily ? await WeekChartAsync(ct).ConfigureAwait(false) : null;
+        return new ReportResult(kind, html.ToString(), text.ToString()) { Chart = chart };
+    }
+
+    // The daily report's picture; a chart that cannot be drawn must not cost the operator the report.
+    private async Task<ChartResult?> WeekChartAsync(CancellationToken ct)
+    {
+        if (charts is not { Available: true }) return null;
+        try
+        {
+            return await charts.RenderAsync(ChartKind.Equity, PnlPeriod.Week, null, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger?.LogWarning("The daily report's equity chart could not be drawn: {Error}", e.Message);
+            return null;
+        }
     }
 
     private async Task DailyAsync(Action<Func<ReplyRenderer, string>> add, CancellationToken ct)

@@ -176,6 +176,18 @@ public sealed class PortfolioPnlValidator : AbstractValidator<PortfolioPnlArgs>
     public PortfolioPnlValidator(SystemRegistry systems) => RuleFor(a => a.System!).KnownSystem(systems, allowAll: false).When(a => a.System is not null);
 }
 
+/// <summary>portfolio.chart</summary>
+public sealed class PortfolioChartValidator : AbstractValidator<PortfolioChartArgs>
+{
+    /// <summary>Creates the validator.</summary>
+    public PortfolioChartValidator(SystemRegistry systems)
+    {
+        RuleFor(a => a.Kind).IsInEnum().WithMessage("kind must be equity or pnl.");
+        RuleFor(a => a.Period).IsInEnum().WithMessage("period must be today, yesterday, week, month or all.");
+        RuleFor(a => a.System!).KnownSystem(systems, allowAll: false).When(a => a.System is not null);
+    }
+}
+
 /// <summary>portfolio.trades</summary>
 public sealed class PortfolioTradesValidator : AbstractValidator<PortfolioTradesArgs>
 {

@@ -90,7 +90,8 @@ internal sealed class ReportJob(
             html = $"<i>{HtmlMarkup.Instance.Escape(note)}</i>\n{html}";
             logger.LogInformation("Sending the {Kind} report for chat {ChatId} late: scheduled for {Scheduled:O}, running {Now:O}", kind, chatId, scheduled, now);
         }
-        await hub.PublishAsync(new Notification(NotificationKind.Report, text, html, chatId == ReportJobKeys.Admins ? null : chatId), ct).ConfigureAwait(false);
+        var photo = report.Chart is { } chart ? new NotificationPhoto(chart.Png, chart.Caption) : null;
+        await hub.PublishAsync(new Notification(NotificationKind.Report, text, html, chatId == ReportJobKeys.Admins ? null : chatId) { Photo = photo }, ct).ConfigureAwait(false);
     }
 
     /// <summary>"⏰ late: scheduled for 08:00 (UTC)", with the date when it was another day.</summary>

@@ -30,8 +30,21 @@ public sealed class TelegramReplyRenderer(IOptions<TelegramOptions> options, Tim
         InlineKeyboardMarkup? keyboard = null;
         if (reply.Kind == ReplyKind.AwaitingConfirmation && reply.Card is { } card) keyboard = Keyboards.Confirmation(card.Id);
         else if (withMainMenu && reply.Kind == ReplyKind.Done) keyboard = Keyboards.MainMenuMarkup();
-        return new OutgoingReply(MessageChunker.Split(_html.Render(shown)), keyboard, documents);
+        var photos = Photos(reply);
+        // A reply that is only charts is the pictures with their captions; text would repeat the captions.
+        var onlyCharts = photos.Count > 0 && reply.Kind == ReplyKind.Done && reply.Outcome!.Steps.All(s => s.Result is ChartResult);
+        var parts = onlyCharts ? [] : MessageChunker.Split(_html.Render(shown));
+        return new OutgoingReply(parts, onlyCharts ? null : keyboard, documents) { Photos = photos };
     }
+
+    /// <summary>The pictures of a reply: chart results and report charts, in step order.</summary>
+    public static IReadOnlyList<OutgoingPhoto> Photos(AssistantReply reply) =>
+        reply.Outcome is not { } outcome ? [] : outcome.Steps.Select(s => s.Result switch
+        {
+            ChartResult c => new OutgoingPhoto(c.Png, c.Caption),
+            ReportResult { Chart: { } c } => new OutgoingPhoto(c.Png, c.Caption),
+            _ => null,
+        }).OfType<OutgoingPhoto>().ToList();
 
     /// <summary>What a confirmation card becomes after a press: the result, "cancelled" or "expired".</summary>
     public OutgoingReply RenderPressResult(AssistantReply reply, Principal presser)
@@ -48,7 +61,8 @@ public sealed class TelegramReplyRenderer(IOptions<TelegramOptions> options, Tim
         };
         var body = reply.Kind is ReplyKind.Cancelled or ReplyKind.Expired ? "" : _html.Render(shown);
         var html = string.Join("\n\n", new[] { head, body }.Where(s => s.Length > 0));
-        return new OutgoingReply(MessageChunker.Split(html.Length == 0 ? "Done." : html), null, documents);
+        var photos = reply.Kind is ReplyKind.Cancelled or ReplyKind.Expired ? [] : Photos(reply);
+        return new OutgoingReply(MessageChunker.Split(html.Length == 0 ? "Done." : html), null, documents) { Photos = photos };
     }
 
     /// <summary>The short text answerCallbackQuery shows for a press (Telegram allows 200 characters).</summary>

@@ -55,7 +55,10 @@ public sealed class TelegramNotificationChannel : BackgroundService, INotificati
         IEnumerable<long> targets = long.TryParse(notification.ChatId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var chat)
             ? [chat]
             : _options.AdminIds;
-        var reply = OutgoingReply.Text(notification.Html);
+        var reply = OutgoingReply.Text(notification.Html) with
+        {
+            Photos = notification.Photo is { } photo ? [new OutgoingPhoto(photo.Png, photo.Caption)] : [],
+        };
         foreach (var target in targets.Distinct())
         {
             try

@@ -33,7 +33,8 @@ public sealed partial class TelegramSender(TelegramApi api, ILogger<TelegramSend
             last = await SendPartAsync(chatId, reply.Parts[i], keyboard, disableNotification, ct).ConfigureAwait(false);
         }
         await SendDocumentsAsync(chatId, reply.Documents, disableNotification, ct).ConfigureAwait(false);
-        return last;
+        var photo = await SendPhotosAsync(chatId, reply.Photos, disableNotification, ct).ConfigureAwait(false);
+        return last ?? photo;
     }
 
     /// <summary>
@@ -62,6 +63,7 @@ public sealed partial class TelegramSender(TelegramApi api, ILogger<TelegramSend
         for (var i = 1; i < reply.Parts.Count; i++)
             await SendPartAsync(chatId, reply.Parts[i], i == reply.Parts.Count - 1 ? reply.Keyboard : null, false, ct).ConfigureAwait(false);
         await SendDocumentsAsync(chatId, reply.Documents, false, ct).ConfigureAwait(false);
+        await SendPhotosAsync(chatId, reply.Photos, false, ct).ConfigureAwait(false);
     }
 
     /// <summary>Removes the buttons of a message (best effort).</summary>
@@ -155,6 +157,25 @@ public sealed partial class TelegramSender(TelegramApi api, ILogger<TelegramSend
                     await SendPartAsync(chatId, part, null, silent, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    // A picture that cannot be sent (a Bot API server without sendPhoto, an image it refuses) still gets its caption across.
+    private async Task<long?> SendPhotosAsync(long chatId, IReadOnlyList<OutgoingPhoto> photos, bool silent, CancellationToken ct)
+    {
+        long? last = null;
+        foreach (var p in photos)
+        {
+            try
+            {
+                last = await SendPhotoAsync(chatId, p.Png, p.Caption, silent, ct).ConfigureAwait(false);
+            }
+            catch (TelegramApiException e) when (!e.IsForbidden && !e.TimedOut)
+            {
+                logger.LogWarning("Sending a chart as a photo failed ({Error}); sending its caption as a message", e.Message);
+                last = await SendPartAsync(chatId, HtmlMarkup.Instance.Escape(OneLine(p.Caption) + " (the picture could not be sent)"), null, silent, ct).ConfigureAwait(false);
+            }
+        }
+        return last;
     }
 
     private static string OneLine(string caption)

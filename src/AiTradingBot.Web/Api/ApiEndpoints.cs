@@ -55,10 +55,15 @@ internal static class ApiEndpoints
             return Results.Json((await web.ReadAsync<PnlResult>(User(http), new PortfolioPnlArgs(p, Empty(system)), ct)).Summary, ApiMapping.Json);
         }).WithSummary("Realized PnL, fees and win rate over a period, in total and per system.");
 
-        api.MapGet("/charts/{kind}.png", (string kind) =>
-            // Slot for the charts issue (portfolio.chart); no placeholder image is served in the meantime.
-            Results.Problem($"Charts are not available in this version (asked for '{kind}').", statusCode: StatusCodes.Status501NotImplemented))
-            .WithSummary("Chart image (portfolio.chart) — arrives with the charts issue.");
+        api.MapGet("/charts/{kind}.png", async (HttpContext http, WebChannel web, string kind, string? period, string? system, CancellationToken ct) =>
+        {
+            if (!Enum.TryParse<ChartKind>(kind, ignoreCase: true, out var k) || !Enum.IsDefined(k)) return Results.Problem("kind must be equity or pnl.", statusCode: 400);
+            var p = PnlPeriod.Week;
+            if (!string.IsNullOrWhiteSpace(period) && !TryPeriod(period, out p)) return Results.Problem("period must be today, yesterday, week, month or all.", statusCode: 400);
+            // The same read action as /chart on Telegram: validated, executed and audited by the core.
+            var chart = await web.ReadAsync<ChartResult>(User(http), new PortfolioChartArgs(k, p, Empty(system)), ct);
+            return Results.File(chart.Png, "image/png");
+        }).WithSummary("Chart image (portfolio.chart): equity curve or realized PnL per day, for the period (default week) and optionally one system.");
 
         api.MapGet("/reports", async (HttpContext http, IReportScheduler scheduler, CancellationToken ct) =>
         {

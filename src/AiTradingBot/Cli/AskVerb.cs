@@ -53,12 +53,18 @@ public static class AskVerb
                     replies.Add(await assistant.ConfirmAsync(new ConfirmationRequest("cli", "local", LocalOperator, reply.Card!.Id), ct).ConfigureAwait(false));
             }
             var final = replies[^1];
+            var charts = await ChartFiles.SaveAsync(replies, services, ct).ConfigureAwait(false);
             if (result.GetValue(json))
-                await io.Out.WriteLineAsync(ToJson(replies).ToJsonString(new JsonSerializerOptions(PlanJson.Options) { WriteIndented = true })).ConfigureAwait(false);
+            {
+                var node = ToJson(replies);
+                node["charts"] = new JsonArray(charts.Select(p => (JsonNode)JsonValue.Create(p)!).ToArray());
+                await io.Out.WriteLineAsync(node.ToJsonString(new JsonSerializerOptions(PlanJson.Options) { WriteIndented = true })).ConfigureAwait(false);
+            }
             else
             {
                 var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>());
                 foreach (var r in replies) await io.Out.WriteLineAsync(renderer.Render(r)).ConfigureAwait(false);
+                foreach (var path in charts) await io.Out.WriteLineAsync(ChartFiles.Line(path)).ConfigureAwait(false);
                 if (final.Kind == ReplyKind.AwaitingConfirmation)
                     await io.Out.WriteLineAsync(final.Plan?.Origin == PlanOrigin.Model
                         ? $"Not executed. The language model proposed this plan, so --yes does not confirm it: check the card, then run `ask --confirm {final.Card!.Id}`."

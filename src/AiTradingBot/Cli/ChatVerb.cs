@@ -47,6 +47,8 @@ public static class ChatVerb
                 // A new message replaces any plan that was waiting: only the latest card can be confirmed.
                 pending = reply.Kind == ReplyKind.AwaitingConfirmation ? reply.Card!.Id : null;
                 await io.Out.WriteLineAsync(renderer.Render(reply)).ConfigureAwait(false);
+                foreach (var path in await ChartFiles.SaveAsync([reply], services, ct).ConfigureAwait(false))
+                    await io.Out.WriteLineAsync(ChartFiles.Line(path)).ConfigureAwait(false);
                 if (pending is not null) await io.Out.WriteLineAsync("Type yes (or the code) to confirm, no to cancel.").ConfigureAwait(false);
             }
             await io.Out.WriteLineAsync("Bye.").ConfigureAwait(false);

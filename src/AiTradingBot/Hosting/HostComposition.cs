@@ -1,5 +1,6 @@
 using AiTradingBot.Audit;
 using AiTradingBot.Bybit;
+using AiTradingBot.Charts;
 using AiTradingBot.Core;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Docker;
@@ -60,6 +61,7 @@ public static class HostComposition
         services.AddAiTradingBotLlm(configuration);
         services.AddAiTradingBotTelegram(configuration);
         services.AddAiTradingBotScheduling(configuration);
+        services.AddAiTradingBotCharts();
         if (!configuration.GetValue<bool>("Storage:Ephemeral"))
             services.TryAddSingleton<IAuditLog>(_ => new JsonlFileAuditLog(Path.Combine(DataDirectory(configuration), "audit.jsonl")));
         services.AddAiTradingBotCore(configuration);

@@ -102,6 +102,8 @@ public sealed class ParaphraseTests
 {"text": "lifetime profit", "expect": {"kind": "plan", "steps": [{"action": "portfolio.pnl", "args": {"period": "all"}}]}}
 {"text": "how much did charlie make this week?", "expect": {"kind": "plan", "steps": [{"action": "portfolio.pnl", "args": {"period": "week", "system": "charlie"}}]}}
 {"text": "are we up today", "expect": {"kind": "plan", "steps": [{"action": "portfolio.pnl", "args": {"period": "today"}}]}}
+{"text": "chart my equity this week", "expect": {"kind": "plan", "steps": [{"action": "portfolio.chart", "args": {"kind": "equity", "period": "week"}}]}}
+{"text": "plot bravo's pnl for this month", "expect": {"kind": "plan", "steps": [{"action": "portfolio.chart", "args": {"kind": "pnl", "period": "month", "system": "bravo"}}]}}
 {"text": "what's my realized pnl", "expect": {"kind": "plan", "steps": [{"action": "portfolio.pnl", "args": {"period": "today"}}]}}
 {"text": "last 3 fills", "expect": {"kind": "plan", "steps": [{"action": "portfolio.trades", "args": {"limit": 3}}]}}
 {"text": "recent trades on btc", "expect": {"kind": "plan", "steps": [{"action": "portfolio.trades", "args": {"limit": 10, "symbol": "BTCUSDT"}}]}}

@@ -1,3 +1,4 @@
+using AiTradingBot.Charts;
 using AiTradingBot.Scheduling.Tests.Support;
 using AiTradingBot.Telegram;
 using AiTradingBot.Telegram.Api;
@@ -19,6 +20,12 @@ public sealed class TelegramEndToEndTests
 
     private static async Task<(SchedulingTestHost Host, TelegramEmulator User)> StartAsync()
     {
+        var (host, user, _) = await StartAsync(charts: false);
+        return (host, user);
+    }
+
+    private static async Task<(SchedulingTestHost Host, TelegramEmulator User, TelegramEmulatorShim.BotState Shim)> StartAsync(bool charts)
+    {
         var url = AiTradingBot.Testing.Integration.Require("ATB_TEST_TELEGRAM", "The Telegram Bot API emulator (telegram-test-api)");
         var token = TelegramEmulator.NewToken();
         var settings = new Dictionary<string, string?>
@@ -36,8 +43,56 @@ public sealed class TelegramEndToEndTests
         {
             s.AddAiTradingBotTelegram(c);
             s.AddHttpClient(TelegramApi.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new TelegramEmulatorShim());
+            if (charts) s.AddAiTradingBotCharts();
         });
-        return (host, new TelegramEmulator(url, token));
+        return (host, new TelegramEmulator(url, token), TelegramEmulatorShim.For(url, token));
+    }
+
+    [Fact]
+    public async Task The_daily_report_asked_for_arrives_with_the_weeks_equity_chart_as_a_photo()
+    {
+        var (host, user, shim) = await StartAsync(charts: true);
+        await using var _ = host;
+        using var __ = user;
+
+        await user.SendTextAsync(Admin, "send me the daily report", Ct);
+
+        var (report, _) = await user.WaitForAsync(Admin, m => m.Text.Contains("DAILY REPORT"), TimeSpan.FromSeconds(30), Ct);
+        var photo = await WaitForPhotoAsync(shim, Admin, TimeSpan.FromSeconds(30));
+        Assert.StartsWith("<b>DAILY REPORT", report.Text);
+        Assert.True(photo.MessageId > report.MessageId, "the photo must follow the report's text");
+        Assert.Equal("📈 Account equity · this week · PAPER: no trades in this period", photo.Caption);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], photo.Content.Take(4));
+    }
+
+    [Fact]
+    public async Task A_scheduled_daily_report_arrives_with_a_photo_after_its_text()
+    {
+        var (host, user, shim) = await StartAsync(charts: true);
+        await using var _ = host;
+        using var __ = user;
+
+        await user.SendTextAsync(Admin, "schedule the daily report every minute", Ct);
+        var (confirmation, confirmed) = await user.WaitForAsync(Admin, m => m.Text.Contains("scheduled"), TimeSpan.FromSeconds(30), Ct);
+        Assert.Contains("* * * * *", confirmation.Text);
+
+        var wait = Minute(confirmed).AddMinutes(1) - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(40);
+        var (report, _) = await user.WaitForAsync(Admin, m => m.Text.Contains("DAILY REPORT"), wait, Ct);
+        var photo = await WaitForPhotoAsync(shim, Admin, TimeSpan.FromSeconds(30));
+        Assert.True(photo.MessageId > report.MessageId, "the photo must follow the report's text");
+        Assert.StartsWith("📈 Account equity · this week · PAPER", photo.Caption, StringComparison.Ordinal);
+        Assert.True(photo.Content.Length > 5_000, $"a {photo.Content.Length}-byte picture is too small to be a chart");
+    }
+
+    private static async Task<TelegramEmulatorShim.Upload> WaitForPhotoAsync(TelegramEmulatorShim.BotState shim, long chat, TimeSpan timeout)
+    {
+        var until = DateTimeOffset.UtcNow + timeout;
+        while (DateTimeOffset.UtcNow < until)
+        {
+            if (shim.Uploads.FirstOrDefault(u => u.Method == "sendPhoto" && u.ChatId == chat) is { } photo) return photo;
+            await Task.Delay(100, Ct);
+        }
+        throw new TimeoutException($"no photo reached chat {chat} within {timeout}");
     }
 
     private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);

@@ -48,6 +48,7 @@ public static class Samples
             new TradesResult([new Fill("e1", "o1", null, "bot<&>", "BTCUSDT", OrderCategory.Linear, OrderSide.Buy, 45000m, 0.1m, 0.01m, T, 5m, true, null)], null, null),
             new PriceResult(new Ticker("BTCUSDT", 45000.5m, -1.25m, null, null, T), Paper),
             new ReportResult(ReportKind.Daily, "<b>Daily</b> report &amp; more", "Daily report & more"),
+            new ChartResult(ChartKind.Pnl, PnlPeriod.Week, "alpha", "📊 alpha " + Hostile + ": net +1.00 USDT", 1000, 500, Paper, [0x89, 0x50, 0x4E, 0x47]),
             new ReportScheduledResult(new ReportSchedule(ReportKind.Sitrep, "0 * * * *", "1001", "Europe/Berlin", T)),
             new ReportListResult([new ReportSchedule(ReportKind.Pnl, "0 8 * * *", "1001", "UTC", null)]),
             new ReportCancelledResult(ReportKind.Daily, true),

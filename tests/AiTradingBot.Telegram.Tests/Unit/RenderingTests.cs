@@ -32,10 +32,29 @@ public sealed class RenderingTests
 
         var reply = Renderer().Render(Samples.Done(result));
 
-        Assert.NotEmpty(reply.Parts);
+        // A reply that is only a chart is its photo (with the caption), no text.
+        if (result is ChartResult) Assert.Single(reply.Photos);
+        else Assert.NotEmpty(reply.Parts);
         Assert.All(reply.Parts, TelegramHtmlAssert.Valid);
         Assert.All(reply.Parts, p => Assert.DoesNotContain("<script>", p));
         Assert.All(reply.Parts, p => Assert.True(p.Length < 4096));
+    }
+
+    [Fact]
+    public void A_chart_is_a_photo_with_its_caption_and_text_only_when_other_steps_need_it()
+    {
+        var chart = new ChartResult(Core.Plans.ChartKind.Equity, Core.Plans.PnlPeriod.Week, null, "📈 Account equity · this week · PAPER: 1.00 → 2.00 USDT (+1.00), 2 fill(s)", 1000, 500,
+            new Core.Trading.ExchangeMode(false, "paper", "paper"), [1, 2, 3]);
+        var report = new ReportResult(Core.Plans.ReportKind.Daily, "<b>DAILY REPORT</b>", "DAILY REPORT") { Chart = chart };
+
+        var alone = Renderer().Render(Samples.Done(chart));
+        var withReport = Renderer().Render(Samples.Done(report));
+
+        Assert.Empty(alone.Parts);
+        Assert.Equal(chart.Caption, Assert.Single(alone.Photos).Caption);
+        Assert.Equal([1, 2, 3], alone.Photos[0].Png);
+        Assert.Contains("DAILY REPORT", Assert.Single(withReport.Parts));
+        Assert.Equal(chart.Caption, Assert.Single(withReport.Photos).Caption);
     }
 
     [Fact]

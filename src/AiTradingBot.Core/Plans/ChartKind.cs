@@ -1,0 +1,4 @@
+namespace AiTradingBot.Core.Plans;
+
+/// <summary>What a chart shows: account equity over time, or realized PnL per day.</summary>
+public enum ChartKind { Equity, Pnl }
