@@ -1,4 +1,4 @@
-using AiTradingBot.Core.Ports;
+using AiTradingBot.Hosting.Observability;
 using AiTradingBot.Telegram;
 
 
@@ -18,10 +18,10 @@ public static class ServiceHost
         builder.Services.AddAiTradingBot(builder.Configuration, LogLevel.Information);
         builder.Services.AddHostedService<PaperTickService>();
         builder.Services.AddHostedService<ContainerWatchService>();
+        builder.Services.AddAiTradingBotObservability(builder.Configuration);
         builder.WebHost.UseUrls((configuration["Http:Urls"] ?? "http://0.0.0.0:8080").Split(';', StringSplitOptions.RemoveEmptyEntries));
         var app = builder.Build();
-        app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
-            Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
+        app.MapAiTradingBotObservability();
         app.MapAiTradingBotTelegram();
         return app;
     }
