@@ -491,6 +491,7 @@ public sealed partial class DockerEngineClient : IDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         var started = Stopwatch.GetTimestamp();
+        var observed = AiTradingBot.Core.Telemetry.AiTradingBotTelemetry.StartDockerRequest(Endpoint.Text, method.Method, path);
         try
         {
             using var request = new HttpRequestMessage(method, prefix + path);
@@ -503,16 +504,21 @@ public sealed partial class DockerEngineClient : IDisposable
                 // A missing container is an ordinary answer the user sees; other errors deserve the operator's attention.
                 if (code == 404) LogDaemonNotFound(method.Method, path, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 else LogDaemonError(method.Method, path, code, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                observed.Finish(code == 404 ? "not_found" : "error");
                 throw DockerErrorMapper.FromStatus(code, body, Endpoint, operation, container);
             }
-            return await read(response, cts.Token).ConfigureAwait(false);
+            var value = await read(response, cts.Token).ConfigureAwait(false);
+            observed.Finish("ok");
+            return value;
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
+            observed.Finish("timeout");
             throw DockerErrorMapper.Timeout(Endpoint, operation, timeout, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException && !ct.IsCancellationRequested)
         {
+            observed.Finish("unreachable");
             LogTransportError(Endpoint.Text, operation, ex.Message);
             throw DockerErrorMapper.FromTransport(ex, Endpoint, operation);
         }

@@ -87,6 +87,60 @@ public static class AiTradingBotTelemetry
         _systemsRunning = systemsRunning;
     }
 
+    /// <summary>Starts timing one Docker Engine API call (span and metrics); call <see cref="DockerRequest.Finish"/> once.</summary>
+    public static DockerRequest StartDockerRequest(string host, string method, string path)
+    {
+        var operation = DockerOperation(method, path);
+        var activity = Activities.StartActivity("docker " + operation, ActivityKind.Client);
+        activity?.SetTag("aitradingbot.docker.host", host);
+        return new DockerRequest(host, operation, Stopwatch.GetTimestamp(), activity);
+    }
+
+    /// <summary>A bounded operation label: the method and the path with container and exec ids replaced, no query.</summary>
+    public static string DockerOperation(string method, string path)
+    {
+        var segments = path.Split('?', 2)[0].Trim('/').Split('/');
+        if (segments.Length >= 2 && segments[0] is "containers" or "exec" && segments[1] is not ("json" or "create"))
+            segments[1] = "{id}";
+        return method + " /" + string.Join('/', segments);
+    }
+
+    /// <summary>One Docker call in flight.</summary>
+    public readonly record struct DockerRequest(string Host, string Operation, long Started, Activity? Activity)
+    {
+        /// <summary>Records the outcome (ok, not_found, error, timeout, unreachable) and ends the span.</summary>
+        public void Finish(string outcome)
+        {
+            DockerRequests.Add(1, new("host", Host), new("operation", Operation), new("outcome", outcome));
+            DockerRequestDuration.Record(Stopwatch.GetElapsedTime(Started).TotalSeconds, new("host", Host), new("operation", Operation));
+            Activity?.SetTag("aitradingbot.outcome", outcome);
+            if (outcome != "ok") Activity?.SetStatus(ActivityStatusCode.Error);
+            Activity?.Dispose();
+        }
+    }
+
+    /// <summary>Places an order through the port with a span, aitradingbot_orders_total and aitradingbot_order_duration_seconds.</summary>
+    public static async Task<Trading.OrderResult> PlaceOrderAsync(Ports.IExchange exchange, Trading.OrderRequest request, CancellationToken ct)
+    {
+        var venue = exchange.Mode.Live ? exchange.Mode.Venue.ToLowerInvariant() : "paper";
+        using var activity = Activities.StartActivity("exchange place_order", ActivityKind.Client);
+        activity?.SetTag("aitradingbot.venue", venue);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var result = await exchange.PlaceOrderAsync(request, ct).ConfigureAwait(false);
+            outcome = result.Accepted ? "accepted" : "rejected";
+            return result;
+        }
+        finally
+        {
+            activity?.SetTag("aitradingbot.outcome", outcome);
+            Orders.Add(1, new("venue", venue), new("outcome", outcome));
+            OrderDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("venue", venue));
+        }
+    }
+
     /// <summary>The decision label for a reply kind.</summary>
     public static string Decision(Assistant.ReplyKind kind) => kind switch
     {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using AiTradingBot.Core.Telemetry;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
@@ -26,7 +27,20 @@ public sealed class OpenAIChatClientAdapter(ChatClient client, Uri endpoint, str
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var completion = (await client.CompleteChatAsync(ToOpenAI(messages), ToOpenAI(options), cancellationToken).ConfigureAwait(false)).Value;
+        using var activity = AiTradingBotTelemetry.Activities.StartActivity("model chat", System.Diagnostics.ActivityKind.Client);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        ChatCompletion completion;
+        try
+        {
+            completion = (await client.CompleteChatAsync(ToOpenAI(messages), ToOpenAI(options), cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (Exception e)
+        {
+            RecordModelRequest(e is OperationCanceledException ? "cancelled" : "error", started, null);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+            throw;
+        }
+        RecordModelRequest("ok", started, completion.Usage);
         var contents = new List<AIContent>();
         var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
         if (!string.IsNullOrEmpty(text)) contents.Add(new TextContent(text));
@@ -43,6 +57,16 @@ public sealed class OpenAIChatClientAdapter(ChatClient client, Uri endpoint, str
                 : null,
             RawRepresentation = completion,
         };
+    }
+
+    // Token counts only when the server reports usage.
+    private static void RecordModelRequest(string outcome, long started, ChatTokenUsage? usage)
+    {
+        AiTradingBotTelemetry.ModelRequests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        AiTradingBotTelemetry.ModelRequestDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (usage is null) return;
+        AiTradingBotTelemetry.ModelTokens.Add(usage.InputTokenCount, new KeyValuePair<string, object?>("kind", "input"));
+        AiTradingBotTelemetry.ModelTokens.Add(usage.OutputTokenCount, new KeyValuePair<string, object?>("kind", "output"));
     }
 
     /// <inheritdoc />

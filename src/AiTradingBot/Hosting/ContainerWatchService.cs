@@ -3,6 +3,7 @@ using AiTradingBot.Core.Notifications;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Rendering;
 using AiTradingBot.Core.Systems;
+using AiTradingBot.Core.Telemetry;
 
 namespace AiTradingBot.Hosting;
 
@@ -53,7 +54,10 @@ public sealed class ContainerWatchService(
             if (!expected && before.Running && !now.Running)
                 await NotifyAsync(NotificationKind.ContainerDied, $"🔴 {s.Name} ({s.Container}) stopped unexpectedly (exit code {now.ExitCode?.ToString() ?? "?"}). Check /intel {s.Name}.", ct).ConfigureAwait(false);
             else if (!expected && now.Running && (now.RestartCount > before.RestartCount || (before.StartedAt is { } b && now.StartedAt is { } n && n > b)))
+            {
+                AiTradingBotTelemetry.ContainerRestarts.Add(1, new KeyValuePair<string, object?>("system", s.Name));
                 await NotifyAsync(NotificationKind.ContainerRestarted, $"🟠 {s.Name} ({s.Container}) restarted unexpectedly (restarts: {now.RestartCount}). Check /intel {s.Name}.", ct).ConfigureAwait(false);
+            }
         }
         _last[s.Container] = now;
     }
