@@ -3,6 +3,7 @@ using AiTradingBot.Bybit;
 using AiTradingBot.Core;
 using AiTradingBot.Core.Audit;
 using AiTradingBot.Core.Language;
+using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Telemetry;
 using AiTradingBot.Docker;
 using AiTradingBot.Llm;
@@ -111,7 +112,9 @@ public static class ObservabilityExtensions
     {
         // Liveness only: the process serves requests. Dependencies belong to /readyz, so a Redis outage does not get
         // the container killed and restarted in a loop.
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        // No IO here: the mode and the runtime's description are properties.
+        app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
+            Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(ReadyTag),
