@@ -97,7 +97,9 @@ public sealed class ObservabilityTests
         var steps = exported.Where(a => a.ParentSpanId == execute.SpanId).ToList();
         Assert.NotEmpty(steps);
         Assert.All(steps, s => Assert.StartsWith("step ", s.OperationName));
-        Assert.All(exported.Where(a => a.TraceId == message.TraceId), a => Assert.Equal(message.TraceId, a.TraceId));
+        // The audit row of that message carries its trace id.
+        var audited = await host.Get<AiTradingBot.Core.Ports.IAuditLog>().ReadRecentAsync(20, _ct);
+        Assert.Contains(audited, r => r.ChatId == "trace-test" && r.TraceId == message.TraceId.ToHexString());
 
         // A gated command: the card's span has a gate child.
         var card = await assistant.HandleAsync(new IncomingMessage("console", "trace-test", Admin, "buy 0.001 btc"), _ct);
