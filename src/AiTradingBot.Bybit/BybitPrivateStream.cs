@@ -70,6 +70,7 @@ internal sealed class BybitPrivateStream(
             finally { _live = false; }
             try { await Task.Delay(Jitter(delay), time, stoppingToken).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
+            AiTradingBot.Core.Telemetry.AiTradingBotTelemetry.ExchangeStreamReconnects.Add(1);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
         }
     }
@@ -145,7 +146,11 @@ internal sealed class BybitPrivateStream(
 
     private void Handle(JsonElement m, ChannelWriter<ExecutionReport> queue)
     {
-        switch (m.Str("topic"))
+        var topic = m.Str("topic");
+        // Only Bybit's fixed private topics become labels; anything else is counted as "other".
+        if (topic is not null) AiTradingBot.Core.Telemetry.AiTradingBotTelemetry.ExchangeStreamMessages.Add(1,
+            new KeyValuePair<string, object?>("topic", topic is "execution" or "order" or "position" or "wallet" ? topic : "other"));
+        switch (topic)
         {
             case "execution":
                 foreach (var e in m.Items("data"))

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using AiTradingBot.Core.Containers;
+using AiTradingBot.Core.Telemetry;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
@@ -622,13 +623,18 @@ public sealed partial class DockerEngineClient : IDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         var started = _time.GetTimestamp();
+        var observed = AiTradingBotTelemetry.StartDockerRequest(HostName, operation);
+        var outcome = "error";
         try
         {
-            return await call(client, cts.Token).ConfigureAwait(false);
+            var result = await call(client, cts.Token).ConfigureAwait(false);
+            outcome = "ok";
+            return result;
         }
         catch (DockerApiException ex)
         {
             var code = (int)ex.StatusCode;
+            outcome = code == 404 ? "not_found" : "error";
             // A missing container is an ordinary answer the user sees; other errors deserve the operator's attention.
             if (code == 404) LogDaemonNotFound(operation, _time.GetElapsedTime(started).TotalMilliseconds);
             else LogDaemonError(operation, code, _time.GetElapsedTime(started).TotalMilliseconds);
@@ -636,6 +642,7 @@ public sealed partial class DockerEngineClient : IDisposable
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
+            outcome = "timeout";
             throw DockerErrorMapper.Timeout(Target, operation, timeout, ex);
         }
         catch (System.Text.Json.JsonException ex)
@@ -644,8 +651,13 @@ public sealed partial class DockerEngineClient : IDisposable
         }
         catch (Exception ex) when (IsTransport(ex) && !ct.IsCancellationRequested)
         {
+            outcome = "unreachable";
             LogTransportError(Target.ToString(), operation, ex.Message);
             throw DockerErrorMapper.FromTransport(ex, Target, operation);
+        }
+        finally
+        {
+            observed.Finish(ct.IsCancellationRequested && outcome == "error" ? "cancelled" : outcome);
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class CoreBenchmark : IBenchmark
     /// <summary>Latency figures of one measured stage.</summary>
     public sealed record Figures(int Messages, double MessagesPerSecond, double P50Ms, double P99Ms, double P999Ms, double MaxMs, long AllocatedBytesPerMessage);
 
-    private static async Task<Figures> MeasureAsync(string[] corpus, int rounds, Func<string, Task> run)
+    internal static async Task<Figures> MeasureAsync(string[] corpus, int rounds, Func<string, Task> run)
     {
         foreach (var t in corpus) await run(t); // warm-up: JIT, caches
         for (var i = 0; i < 3; i++) foreach (var t in corpus) await run(t);

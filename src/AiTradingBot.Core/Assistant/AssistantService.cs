@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AiTradingBot.Core.Audit;
@@ -13,6 +14,7 @@ using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Rendering;
 using AiTradingBot.Core.Risk;
 using AiTradingBot.Core.Systems;
+using AiTradingBot.Core.Telemetry;
 using AiTradingBot.Core.Trading;
 using AiTradingBot.Core.Validation;
 using Microsoft.Extensions.Logging;
@@ -53,7 +55,22 @@ public sealed partial class AssistantService(
     public string ModeLabel => exchange.Mode.Label + (runtime.IsDemo ? " · DEMO systems" : "");
 
     /// <inheritdoc />
-    public Task<AssistantReply> HandleAsync(IncomingMessage message, CancellationToken ct) => FailClosedWithoutLiveStateAsync(HandleCoreAsync(message, ct));
+    public Task<AssistantReply> HandleAsync(IncomingMessage message, CancellationToken ct) => ObservedAsync("message", message.Channel, () => HandleCoreAsync(message, ct));
+
+    // One span and one message measurement per call; the trace id reaches log scopes (the host's ActivityTrackingOptions) and the audit row.
+    private async Task<AssistantReply> ObservedAsync(string name, string channel, Func<Task<AssistantReply>> handle)
+    {
+        using var activity = AiTradingBotTelemetry.Activities.StartActivity(name);
+        activity?.SetTag("aitradingbot.channel", channel);
+        var started = Stopwatch.GetTimestamp();
+        var reply = await FailClosedWithoutLiveStateAsync(handle()).ConfigureAwait(false);
+        var decision = AiTradingBotTelemetry.Decision(reply.Kind);
+        activity?.SetTag("aitradingbot.decision", decision);
+        AiTradingBotTelemetry.Messages.Add(1, new("channel", channel), new("decision", decision));
+        AiTradingBotTelemetry.MessageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("channel", channel));
+        if (reply.Kind == ReplyKind.AccessDenied) AiTradingBotTelemetry.AccessDenied.Add(1, new KeyValuePair<string, object?>("channel", channel));
+        return reply;
+    }
 
     private async Task<AssistantReply> HandleCoreAsync(IncomingMessage message, CancellationToken ct)
     {
@@ -70,6 +87,7 @@ public sealed partial class AssistantService(
         Plan plan;
         try
         {
+            using var interpreting = AiTradingBotTelemetry.Activities.StartActivity("interpret");
             var context = await LoadContextAsync(message, ct).ConfigureAwait(false);
             plan = await interpreter.InterpretAsync(new InterpretRequest(text, context, ConversationKey.For(message.Channel, message.ChatId, message.User.UserId)), ct).ConfigureAwait(false);
         }
@@ -130,6 +148,7 @@ public sealed partial class AssistantService(
         var shown = plan.Steps.Skip(firstGated).ToList();
         // A notional order is sized once, here: the card shows the exact quantity and that quantity is what is sent.
         var (waiting, sizedAt) = SizeNotionalOrders(shown, check.Market, firstGated);
+        using var gating = AiTradingBotTelemetry.Activities.StartActivity("gate");
         var pending = await gate.CreateAsync(message.Channel, message.ChatId, message.User.UserId, message.User.UserName, text, waiting, ct, sizedAt).ConfigureAwait(false);
 
         if (plan.Origin == PlanOrigin.Deterministic && waiting is [{ Args: SystemKillswitchArgs }] && KillswitchConfirm().IsMatch(text))
@@ -145,13 +164,29 @@ public sealed partial class AssistantService(
     }
 
     /// <inheritdoc />
-    public Task<AssistantReply> ConfirmAsync(ConfirmationRequest request, CancellationToken ct) => FailClosedWithoutLiveStateAsync(ConfirmCoreAsync(request, ct));
+    public Task<AssistantReply> ConfirmAsync(ConfirmationRequest request, CancellationToken ct) => ObservedAsync("confirm", request.Channel, () => ConfirmCoreAsync(request, ct));
+
+    private static void CountConfirmation(GateStatus status)
+    {
+        var outcome = status switch
+        {
+            GateStatus.Confirmed => "confirmed",
+            GateStatus.Expired => "expired",
+            GateStatus.Cancelled => "cancelled",
+            GateStatus.AlreadyHandled => "already_handled",
+            _ => "wrong_user",
+        };
+        AiTradingBotTelemetry.Confirmations.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    }
 
     private async Task<AssistantReply> ConfirmCoreAsync(ConfirmationRequest request, CancellationToken ct)
     {
         var denied = await AuthorizeConfirmationAsync(request, "confirm", ct).ConfigureAwait(false);
         if (denied is not null) return denied;
-        var result = await gate.ConfirmAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User.UserId, ct).ConfigureAwait(false);
+        GateResult result;
+        using (AiTradingBotTelemetry.Activities.StartActivity("gate"))
+            result = await gate.ConfirmAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User.UserId, ct).ConfigureAwait(false);
+        CountConfirmation(result.Status);
         var input = result.Pending?.Input ?? "(confirmation)";
         var message = new IncomingMessage(request.Channel, request.ChatId, request.User, input);
         switch (result.Status)
@@ -253,7 +288,7 @@ public sealed partial class AssistantService(
     }
 
     /// <inheritdoc />
-    public Task<AssistantReply> CancelAsync(ConfirmationRequest request, CancellationToken ct) => FailClosedWithoutLiveStateAsync(CancelCoreAsync(request, ct));
+    public Task<AssistantReply> CancelAsync(ConfirmationRequest request, CancellationToken ct) => ObservedAsync("cancel", request.Channel, () => CancelCoreAsync(request, ct));
 
     // The shared live-state store (Redis: confirmation tokens, halt latch) is down: nothing gated can be created,
     // confirmed or run, so say so with the store's own message (it names the server and the setting to check).
@@ -275,6 +310,7 @@ public sealed partial class AssistantService(
         var denied = await AuthorizeConfirmationAsync(request, "cancel", ct).ConfigureAwait(false);
         if (denied is not null) return denied;
         var result = await gate.CancelAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User.UserId, ct).ConfigureAwait(false);
+        CountConfirmation(result.Status);
         if (result.Status is GateStatus.Cancelled or GateStatus.Expired)
         {
             var input = result.Pending?.Input ?? "(cancel)";
@@ -302,6 +338,7 @@ public sealed partial class AssistantService(
     private async Task<AssistantReply?> AuthorizeConfirmationAsync(ConfirmationRequest request, string what, CancellationToken ct)
     {
         if (request.User.Role == UserRole.Admin) return null;
+        if (what == "confirm") AiTradingBotTelemetry.Confirmations.Add(1, new KeyValuePair<string, object?>("outcome", "wrong_user"));
         var message = new IncomingMessage(request.Channel, request.ChatId, request.User, $"({what} {request.ConfirmationId})");
         await AuditAsync(message, message.Text, null, AuditDecision.Refused, ["access denied"], null, request.ConfirmationId, ct).ConfigureAwait(false);
         return request.User.Role == UserRole.None
@@ -320,6 +357,7 @@ public sealed partial class AssistantService(
 
     private async Task<Check> CheckAsync(IReadOnlyList<PlanStep> steps, CancellationToken ct)
     {
+        using var checking = AiTradingBotTelemetry.Activities.StartActivity("check");
         var trades = steps.Any(s => s.Args is OrderPlaceArgs or PositionCloseArgs);
         MarketSnapshot market;
         try
@@ -425,7 +463,7 @@ public sealed partial class AssistantService(
             var steps = outcome?.Steps.Select(s => new AuditStep(s.Step.Action, s.Status.ToString().ToLowerInvariant(), s.Error is null ? null : redactor.Redact(s.Error))).ToList() ?? [];
             var record = new AuditRecord(time.GetUtcNow(), message.Channel, message.User.UserId, message.User.UserName, message.ChatId,
                 redactor.Redact(Truncate(text, 4000)), plan is null ? null : redactor.Redact(PlanJson.Serialize(plan)), decision,
-                reasons.Select(redactor.Redact).ToList(), steps, confirmationId, exchange.Mode.Label);
+                reasons.Select(redactor.Redact).ToList(), steps, confirmationId, exchange.Mode.Label, Activity.Current?.TraceId.ToHexString());
             await audit.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -37,4 +37,5 @@ public sealed record AuditRecord(
     IReadOnlyList<string> Reasons,
     IReadOnlyList<AuditStep> Steps,
     string? ConfirmationId,
-    string Mode);
+    string Mode,
+    string? TraceId = null);

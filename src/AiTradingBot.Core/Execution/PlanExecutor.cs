@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AiTradingBot.Core.Containers;
 using AiTradingBot.Core.Plans;
+using AiTradingBot.Core.Telemetry;
 using AiTradingBot.Core.Trading;
 using Microsoft.Extensions.Logging;
 
@@ -23,12 +24,22 @@ public sealed class PlanExecutor
             foreach (var t in h.Handles) _handlers[t] = h;
     }
 
+    private static void Record(StepOutcome outcome, Activity? activity)
+    {
+        var status = outcome.Status.ToString().ToLowerInvariant();
+        activity?.SetTag("aitradingbot.status", status);
+        if (outcome.Status == StepStatus.Failed) activity?.SetStatus(ActivityStatusCode.Error);
+        AiTradingBotTelemetry.Steps.Add(1, new("action", outcome.Step.Action), new("status", status));
+        AiTradingBotTelemetry.StepDuration.Record(outcome.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("action", outcome.Step.Action));
+    }
+
     /// <summary>Whether a handler exists for every step.</summary>
     public bool CanExecute(PlanStep step) => _handlers.ContainsKey(step.Args.GetType());
 
     /// <summary>Runs the steps in order; <paramref name="firstIndex"/> numbers them within the whole plan.</summary>
     public async Task<PlanOutcome> ExecuteAsync(IReadOnlyList<PlanStep> steps, StepContext context, CancellationToken ct, int firstIndex = 0)
     {
+        using var executing = AiTradingBotTelemetry.Activities.StartActivity("execute");
         var outcomes = new List<StepOutcome>(steps.Count);
         var failed = false;
         for (var i = 0; i < steps.Count; i++)
@@ -39,6 +50,8 @@ public sealed class PlanExecutor
                 outcomes.Add(new StepOutcome(step, StepStatus.Skipped, null, null, TimeSpan.Zero));
                 continue;
             }
+            using var stepActivity = AiTradingBotTelemetry.Activities.StartActivity("step " + step.Action);
+            stepActivity?.SetTag("aitradingbot.action", step.Action);
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -63,6 +76,7 @@ public sealed class PlanExecutor
                 _logger.LogError(e, "Step {Action} failed unexpectedly", step.Action);
                 outcomes.Add(new StepOutcome(step, StepStatus.Failed, null, $"Unexpected error ({e.GetType().Name}); see the logs.", Stopwatch.GetElapsedTime(started)));
             }
+            Record(outcomes[^1], stepActivity);
         }
         return new PlanOutcome(outcomes);
     }

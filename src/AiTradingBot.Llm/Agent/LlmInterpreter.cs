@@ -8,6 +8,7 @@ using AiTradingBot.Core.Language;
 using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Rendering;
 using AiTradingBot.Core.Systems;
+using AiTradingBot.Core.Telemetry;
 using AiTradingBot.Llm.Context;
 using AiTradingBot.Llm.Prompts;
 using AiTradingBot.Llm.Tools;
@@ -118,7 +119,7 @@ public sealed class LlmInterpreter : ILanguageModelInterpreter
         string? text = null;
         for (var round = 1; round <= _options.MaxToolRounds; round++)
         {
-            var answer = _options.Streaming ? await StreamAsync(history, ct).ConfigureAwait(false) : await CompleteAsync(history, ct).ConfigureAwait(false);
+            var answer = await ObservedAsync(history, ct).ConfigureAwait(false);
             text = answer.Text;
             if (answer.Calls.Count == 0) break;
 
@@ -181,6 +182,36 @@ public sealed class LlmInterpreter : ILanguageModelInterpreter
             results.Add(new FunctionResultContent(content.FunctionName, content.PluginName, call.Id, output));
         }
         return new ChatMessageContent(AuthorRole.Tool, results);
+    }
+
+    // One model request with its span, aitradingbot_model_requests_total{outcome} and its duration; tokens when reported.
+    private async Task<Answer> ObservedAsync(ChatHistory history, CancellationToken ct)
+    {
+        using var activity = AiTradingBotTelemetry.Activities.StartActivity("model request", System.Diagnostics.ActivityKind.Client);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var answer = _options.Streaming ? await StreamAsync(history, ct).ConfigureAwait(false) : await CompleteAsync(history, ct).ConfigureAwait(false);
+            outcome = "ok";
+            if (answer.Message.InnerContent is OpenAI.Chat.ChatCompletion { Usage: { } usage })
+            {
+                AiTradingBotTelemetry.ModelTokens.Add(usage.InputTokenCount, new KeyValuePair<string, object?>("kind", "input"));
+                AiTradingBotTelemetry.ModelTokens.Add(usage.OutputTokenCount, new KeyValuePair<string, object?>("kind", "output"));
+            }
+            return answer;
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = ct.IsCancellationRequested ? "cancelled" : "timeout";
+            throw;
+        }
+        finally
+        {
+            AiTradingBotTelemetry.ModelRequests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+            AiTradingBotTelemetry.ModelRequestDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            if (outcome != "ok") activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+        }
     }
 
     private async Task<Answer> CompleteAsync(ChatHistory history, CancellationToken ct)

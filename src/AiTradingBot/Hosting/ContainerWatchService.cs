@@ -3,6 +3,7 @@ using AiTradingBot.Core.Notifications;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Rendering;
 using AiTradingBot.Core.Systems;
+using AiTradingBot.Core.Telemetry;
 
 namespace AiTradingBot.Hosting;
 
@@ -230,9 +231,12 @@ public sealed partial class ContainerWatchService(
     private Task NotifyDiedAsync(SystemDefinition s, int? exitCode, CancellationToken ct) =>
         NotifyAsync(NotificationKind.ContainerDied, $"🔴 {Where(s)} stopped unexpectedly (exit code {exitCode?.ToString() ?? "?"}). Check /intel {s.Name}.", ct);
 
-    private Task NotifyRestartedAsync(SystemDefinition s, int? restarts, CancellationToken ct) =>
-        NotifyAsync(NotificationKind.ContainerRestarted,
+    private Task NotifyRestartedAsync(SystemDefinition s, int? restarts, CancellationToken ct)
+    {
+        AiTradingBotTelemetry.ContainerRestarts.Add(1, new KeyValuePair<string, object?>("system", s.Name));
+        return NotifyAsync(NotificationKind.ContainerRestarted,
             $"🟠 {Where(s)} restarted unexpectedly{(restarts is { } r ? $" (restarts: {r})" : "")}. Check /intel {s.Name}.", ct);
+    }
 
     private Task NotifyUnhealthyAsync(SystemDefinition s, CancellationToken ct) =>
         NotifyAsync(NotificationKind.System, $"🟠 {Where(s)} is unhealthy. Check /diagnostics {s.Name}.", ct);

@@ -45,6 +45,8 @@ public static class HostComposition
             .SetMinimumLevel(minimumLevel)
             .AddFilter(null, minimumLevel)
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            // Trace and span ids go into every log scope, so a log line can be matched to its trace and audit row.
+            .Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
 
         // Real adapters first (plain registrations); embedded defaults after (TryAdd) only fill the gaps.

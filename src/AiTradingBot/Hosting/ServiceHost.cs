@@ -1,5 +1,6 @@
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Scheduling;
+using AiTradingBot.Hosting.Observability;
 using AiTradingBot.Telegram;
 using AiTradingBot.Web;
 using AiTradingBot.Web.Security;
@@ -27,12 +28,12 @@ public static class ServiceHost
         builder.Services.AddAiTradingBot(builder.Configuration, LogLevel.Information);
         builder.Services.AddHostedService<PaperTickService>();
         builder.Services.AddHostedService<ContainerWatchService>();
+        builder.Services.AddAiTradingBotObservability(builder.Configuration);
         // Outside a publish (tests, dotnet run) the assets are found through the build's runtime manifest; a publish has none.
         if (BuildAssetsReadable(builder.Environment.ApplicationName)) builder.WebHost.UseStaticWebAssets();
         builder.WebHost.UseUrls((configuration["Http:Urls"] ?? WebDefaults.Urls).Split(';', StringSplitOptions.RemoveEmptyEntries));
         var app = builder.Build();
-        app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
-            Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
+        app.MapAiTradingBotObservability();
         app.MapAiTradingBotTelegram();
         app.MapStaticAssets();
         app.MapAiTradingBotWeb();

@@ -16,8 +16,8 @@ namespace AiTradingBot.Host.Tests.Deployment;
 /// </summary>
 internal static class HostConfigurationKeys
 {
-    /// <summary>Keys read outside the service collection: <c>ServiceHost</c> reads Http:Urls itself, before it builds the web host.</summary>
-    public static readonly IReadOnlyList<string> ReadByServiceHost = ["Http:Urls"];
+    /// <summary>Keys read outside the service collection: <c>ServiceHost</c> reads Http:Urls and the Telemetry keys itself, before it builds the web host.</summary>
+    public static readonly IReadOnlyList<string> ReadByServiceHost = ["Http:Urls", "Telemetry:Prometheus", "Telemetry:OtlpEndpoint"];
 
     // Values that make every adapter register its options; they win over the probed settings.
     private static readonly Dictionary<string, string?> AllAdaptersOn = new()

@@ -25,7 +25,7 @@ public sealed class TradingStepHandler(IExchange exchange, IOrderJournal journal
                 var market = await MarketSnapshot.LoadAsync([new PlanStep(a)], exchange, ct).ConfigureAwait(false);
                 var prepared = OrderPreparer.Prepare(a, market, options.Value.BotId, context.Reference, context.StepIndex);
                 if (prepared.Request is null) throw new StepFailedException(prepared.Error!);
-                var result = await exchange.PlaceOrderAsync(prepared.Request, ct).ConfigureAwait(false);
+                var result = await Telemetry.AiTradingBotTelemetry.PlaceOrderAsync(exchange, prepared.Request, ct).ConfigureAwait(false);
                 await journal.RecordAsync(prepared.Request, result, ct).ConfigureAwait(false);
                 if (!result.Accepted) throw new StepFailedException($"The exchange rejected the order: {result.RejectReason}");
                 return new OrderPlacedResult(prepared.Request, result, exchange.Mode);
@@ -75,7 +75,7 @@ public sealed class TradingStepHandler(IExchange exchange, IOrderJournal journal
                 }
                 var request = new OrderRequest(ClientOrderIds.Create(botId, "close", context.Reference, context.StepIndex * 100 + n++), botId, p.Symbol, p.Category,
                     p.Qty > 0 ? OrderSide.Sell : OrderSide.Buy, OrderType.Market, PlanJson.Normalize(qty), ReduceOnly: p.Category == OrderCategory.Linear);
-                var result = await exchange.PlaceOrderAsync(request, ct).ConfigureAwait(false);
+                var result = await Telemetry.AiTradingBotTelemetry.PlaceOrderAsync(exchange, request, ct).ConfigureAwait(false);
                 if (journal is not null) await journal.RecordAsync(request, result, ct).ConfigureAwait(false);
                 outcomes.Add(new PositionCloseOutcome(p.Symbol, request.Qty, result, result.Accepted ? null : result.RejectReason));
             }

@@ -1,0 +1,144 @@
+using System.Net.Http.Headers;
+using AiTradingBot.Bybit;
+using AiTradingBot.Core;
+using AiTradingBot.Core.Audit;
+using AiTradingBot.Core.Language;
+using AiTradingBot.Core.Ports;
+using AiTradingBot.Core.Telemetry;
+using AiTradingBot.Docker;
+using AiTradingBot.Llm;
+using AiTradingBot.Storage;
+using AiTradingBot.Storage.Model;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Telegram.Bot;
+
+namespace AiTradingBot.Hosting.Observability;
+
+/// <summary>
+/// Metrics and traces (OpenTelemetry: Prometheus scrape and/or OTLP) and honest health endpoints for <c>run</c>:
+/// <c>/healthz</c> says the process serves, <c>/readyz</c> runs one check per configured dependency.
+/// </summary>
+public static class ObservabilityExtensions
+{
+    /// <summary>Tag of the checks /readyz runs.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Registers OpenTelemetry and the dependency checks. <c>Telemetry:OtlpEndpoint</c> must be an absolute URI.</summary>
+    public static IServiceCollection AddAiTradingBotObservability(this IServiceCollection services, IConfiguration configuration)
+    {
+        var prometheus = configuration.GetValue("Telemetry:Prometheus", true);
+        var otlpText = configuration["Telemetry:OtlpEndpoint"];
+        Uri? otlp = null;
+        if (!string.IsNullOrWhiteSpace(otlpText) && (!Uri.TryCreate(otlpText, UriKind.Absolute, out otlp) || otlp.Scheme is not ("http" or "https")))
+            throw new InvalidOperationException($"Telemetry:OtlpEndpoint must be an absolute http(s) URI such as http://collector:4317 (got '{otlpText}').");
+
+        services.TryAddSingleton<IMetricsAccessPolicy, LoopbackMetricsAccess>();
+        services.AddHostedService<GaugeSources>();
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("aitradingbot"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(AiTradingBotTelemetry.Name)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddProcessInstrumentation();
+                if (prometheus) m.AddPrometheusExporter();
+                if (otlp is not null) m.AddOtlpExporter(o => o.Endpoint = otlp);
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(AiTradingBotTelemetry.Name)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => ctx.Request.Path != "/metrics" && ctx.Request.Path != "/healthz")
+                    .AddHttpClientInstrumentation();
+                if (otlp is not null) t.AddOtlpExporter(o => o.Endpoint = otlp);
+            });
+
+        var checks = services.AddHealthChecks();
+        // Redis registers its own check ("redis") in its adapter.
+        if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageServiceCollectionExtensions.ConnectionStringName)))
+            Add(checks, "postgres", "ConnectionStrings:Postgres", async (sp, ct) =>
+            {
+                await using var db = await sp.GetRequiredService<IDbContextFactory<TradingDbContext>>().CreateDbContextAsync(ct).ConfigureAwait(false);
+                await db.Database.OpenConnectionAsync(ct).ConfigureAwait(false);
+                return $"{sp.GetRequiredService<StorageTarget>().Description} answers";
+            });
+        if (services.Any(d => d.ServiceType == typeof(DockerEngineClient)))
+            Add(checks, "docker", "Docker:Endpoint", async (sp, ct) =>
+            {
+                var client = sp.GetRequiredService<DockerEngineClient>();
+                var managed = await client.ListAsync(DockerEngineClient.ManagedLabel, ct).ConfigureAwait(false);
+                return $"Docker at {client.Endpoint} answers ({managed.Count} managed containers)";
+            });
+        if (!string.IsNullOrWhiteSpace(configuration["Telegram:BotToken"]))
+            Add(checks, "telegram", "Telegram:BotToken and Telegram:ApiBaseUrl", async (sp, ct) =>
+            {
+                var me = await sp.GetRequiredService<ITelegramBotClient>().GetMe(ct).ConfigureAwait(false);
+                return $"getMe answers as @{me.Username}";
+            });
+        if (services.Any(d => d.ServiceType == typeof(BybitRestClient)))
+            Add(checks, "exchange", "Bybit:Environment", async (sp, ct) =>
+            {
+                await sp.GetRequiredService<BybitRestClient>().SyncTimeAsync(ct).ConfigureAwait(false);
+                return "Bybit answers /v5/market/time";
+            });
+        if (configuration.GetSection(LlmOptions.Section).Get<LlmOptions>() is { } llm && llm.EffectiveMode != LanguageModelMode.Off && !string.IsNullOrWhiteSpace(llm.Endpoint))
+            Add(checks, "model", "Llm:Endpoint and Llm:ApiKey", async (sp, ct) =>
+            {
+                var options = sp.GetRequiredService<IOptions<LlmOptions>>().Value;
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Endpoint!.TrimEnd('/') + "/models"));
+                if (!string.IsNullOrWhiteSpace(options.ApiKey)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+                using var response = await sp.GetRequiredService<IHttpClientFactory>().CreateClient().SendAsync(request, ct).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode) throw new HttpRequestException($"GET /models answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                return $"model endpoint answers GET /models";
+            });
+        return services;
+    }
+
+    private static void Add(IHealthChecksBuilder checks, string name, string setting, Func<IServiceProvider, CancellationToken, Task<string>> probe) =>
+        checks.Add(new HealthCheckRegistration(name,
+            sp => new DependencyHealthCheck(setting, probe, sp, sp.GetRequiredService<SecretRedactor>()),
+            HealthStatus.Unhealthy, [ReadyTag]));
+
+    /// <summary>Maps /healthz, /readyz and (when enabled) /metrics.</summary>
+    public static WebApplication MapAiTradingBotObservability(this WebApplication app)
+    {
+        // Liveness only: the process serves requests. Dependencies belong to /readyz, so a Redis outage does not get
+        // the container killed and restarted in a loop.
+        // No IO here: the mode and the runtime's description are properties.
+        app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
+            Results.Ok(new { status = "ok", mode = exchange.Mode.Label, systems = runtime.Description }));
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(ReadyTag),
+            ResponseWriter = ReadinessResponse.WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        if (app.Configuration.GetValue("Telemetry:Prometheus", true))
+            app.MapPrometheusScrapingEndpoint("/metrics").Add(endpoint =>
+            {
+                var scrape = endpoint.RequestDelegate!;
+                endpoint.RequestDelegate = async context =>
+                {
+                    if (await context.RequestServices.GetRequiredService<IMetricsAccessPolicy>().AllowsAsync(context).ConfigureAwait(false))
+                        await scrape(context).ConfigureAwait(false);
+                    else
+                        await Results.Problem("Metrics are served to local requests only (or with an admin API token).", statusCode: StatusCodes.Status403Forbidden)
+                            .ExecuteAsync(context).ConfigureAwait(false);
+                };
+            });
+        return app;
+    }
+}
