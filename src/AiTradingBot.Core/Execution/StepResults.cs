@@ -77,7 +77,7 @@ public sealed record KillswitchResult(
     public IReadOnlyList<string> Failures =>
     [
         .. HaltError is null ? [] : new[] { $"latching the halt: {HaltError}" },
-        .. Stops.Where(s => s.Outcome == ContainerOutcome.Failed).Select(s => $"{s.System}{(s.Host is null ? "" : $" on {s.Host}")} not stopped: {s.Message?.TrimEnd('.')}"),
+        .. Stops.Where(s => s.Outcome == ContainerOutcome.Failed).Select(s => $"{s.System}{(s.Host is null ? "" : $" on {s.Host}")}: {s.Message?.TrimEnd('.')} (not stopped)"),
         .. CancelError is null ? [] : new[] { $"cancelling orders failed: {CancelError}" },
         .. OrderGroups.Where(g => g.Error is not null).Select(g => $"{g.Group}: {g.Error}"),
         .. VerifyError is null ? [] : new[] { $"could not check what is left: {VerifyError}" },
