@@ -241,7 +241,8 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
             OrderStatus.Untriggered => "waiting for its trigger",
             _ => "open",
         };
-        return "✅ " + _m.Bold(E($"[{r.Mode.Label}] {what}")) + E($": {status}. Order {r.Result.OrderId} ({r.Result.ClientOrderId})" + (r.Result.AlreadyExisted ? " — already existed, not placed twice." : ""));
+        return "✅ " + _m.Bold(E($"[{r.Mode.Label}] {what}")) + E($": {status}. Order {r.Result.OrderId} ({r.Result.ClientOrderId})" + (r.Result.AlreadyExisted ? " — already existed, not placed twice." : ""))
+               + (r.JournalProblem is { } problem ? "\n⚠️ " + E($"The order is placed, but recording it in the order journal failed: {problem}. Do not send it again; check the open orders and positions.") : "");
     }
 
     private string Orders(OrderListResult r)

@@ -54,8 +54,6 @@ public static class HostComposition
             services.AddAiTradingBotBybit(configuration);
         else if (!string.IsNullOrWhiteSpace(configuration["Exchange:Provider"]) && !string.Equals(configuration["Exchange:Provider"], "paper", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Exchange:Provider must be paper or bybit (got '{configuration["Exchange:Provider"]}').");
-        if (string.IsNullOrWhiteSpace(configuration["Paper:StateFile"]) && !configuration.GetValue<bool>("Storage:Ephemeral"))
-            configuration["Paper:StateFile"] = Path.Combine(DataDirectory(configuration), "paper-account.json");
         services.AddAiTradingBotPaper(configuration);
         services.AddAiTradingBotLlm(configuration);
         services.AddAiTradingBotTelegram(configuration);
