@@ -342,10 +342,9 @@ public sealed class PaperExchange : IExchange
             _state.Cash += realized - fee;
             if (qty == 0) _state.Positions.Remove(o.Symbol);
         }
-        // A random id: a sequence restarts with a reset account (or collided across processes), and the idempotent
-        // fill store would then drop a real fill as a duplicate.
-        ++_state.Sequence;
-        return new ExecutionReport($"paper-{Guid.NewGuid():N}", orderId, o.ClientOrderId, o.BotId, o.Symbol, o.Category, o.Side, price, o.Qty, fee, "USDT",
+        // The account's sequence orders fills; the random part keeps ids unique after a reset (the sequence restarts),
+        // else the idempotent fill store would drop a real fill as a duplicate.
+        return new ExecutionReport($"paper-{++_state.Sequence:D10}-{Guid.NewGuid().ToString("N")[..12]}", orderId, o.ClientOrderId, o.BotId, o.Symbol, o.Category, o.Side, price, o.Qty, fee, "USDT",
             _time.GetUtcNow(), closeReason);
     }
 

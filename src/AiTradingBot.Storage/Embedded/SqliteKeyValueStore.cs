@@ -28,15 +28,20 @@ public sealed class SqliteKeyValueStore(EmbeddedDatabase database) : IKeyValueSt
         }, ct);
 
     /// <inheritdoc />
-    public Task<bool> SetIfNotExistsAsync(string key, string value, TimeSpan? ttl, CancellationToken ct) =>
-        database.WriteAsync(async (conn, tx) =>
+    public async Task<bool> SetIfNotExistsAsync(string key, string value, TimeSpan? ttl, CancellationToken ct)
+    {
+        // Waiters poll a held lock: answering them from a read (WAL: no write lock) keeps them from starving the
+        // holder's own writes; only a free key costs a write transaction, which decides the race.
+        if (await GetAsync(key, ct).ConfigureAwait(false) is not null) return false;
+        return await database.WriteAsync(async (conn, tx) =>
         {
             await DeleteExpiredAsync(conn, tx, key, ct).ConfigureAwait(false);
             await using var cmd = EmbeddedDatabase.Command(conn, tx,
                 "INSERT INTO live_state (key, value, expires_at) VALUES (@k, @v, @e) ON CONFLICT (key) DO NOTHING",
                 ("@k", key), ("@v", value), ("@e", Expiry(ttl)));
             return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-        }, ct);
+        }, ct).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public Task<string?> GetDeleteAsync(string key, CancellationToken ct) =>
