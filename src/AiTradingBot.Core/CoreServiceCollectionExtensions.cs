@@ -55,6 +55,7 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<SystemRegistry>(), sp.GetService<ILanguageModelInterpreter>(), sp.GetService<ILogger<InterpreterChain>>()));
 
         services.TryAddSingleton<NotificationHub>();
+        services.TryAddSingleton<InterruptedExecutions>();
         services.TryAddSingleton<IExecutionSink, FillsPath>();
         services.TryAddSingleton<TradingHalt>();
         services.TryAddSingleton<AccountLock>();

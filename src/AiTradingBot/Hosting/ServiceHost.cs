@@ -18,6 +18,7 @@ public static class ServiceHost
         builder.Services.AddAiTradingBot(builder.Configuration, LogLevel.Information);
         builder.Services.AddHostedService<PaperTickService>();
         builder.Services.AddHostedService<ContainerWatchService>();
+        builder.Services.AddHostedService<InterruptedExecutionService>();
         builder.WebHost.UseUrls((configuration["Http:Urls"] ?? "http://0.0.0.0:8080").Split(';', StringSplitOptions.RemoveEmptyEntries));
         var app = builder.Build();
         app.MapGet("/healthz", (IExchange exchange, IContainerRuntime runtime) =>
