@@ -63,8 +63,13 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RiskOptions>>().Value);
         foreach (var validator in typeof(PlanValidator).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IValidator).IsAssignableFrom(t) && t.Namespace == typeof(PlanValidator).Namespace))
-            services.AddSingleton(typeof(IValidator), validator);
-        services.TryAddSingleton<PlanValidator>();
+        {
+            var argsType = validator.BaseType!.GetGenericArguments()[0];
+            services.TryAdd(ServiceDescriptor.Singleton(typeof(IValidator<>).MakeGenericType(argsType), validator));
+        }
+        services.TryAddSingleton(sp => new PlanValidator(sp, Catalog.ActionCatalog.All.Select(a => a.ArgsType)));
+        // Fails the host at start (ValidateOnStart) when a catalog action has no validator.
+        services.AddOptions<CatalogValidation>().Validate<IServiceProvider>((_, sp) => sp.GetRequiredService<PlanValidator>() is not null).ValidateOnStart();
 
         services.TryAddSingleton<SystemStepHandler>();
         services.TryAddSingleton<TradingStepHandler>();
@@ -91,6 +96,9 @@ public static class CoreServiceCollectionExtensions
     /// <summary>Where embedded durable live state is kept (<c>Storage:DataDirectory</c>/live-state.json), or null when <c>Storage:Ephemeral</c> is true.</summary>
     public static string? DurableStateFile(IConfiguration configuration) =>
         configuration.GetValue<bool>("Storage:Ephemeral") ? null : Path.Combine(configuration["Storage:DataDirectory"] ?? DefaultDataDirectory, "live-state.json");
+
+    /// <summary>Marker options whose start validation builds the <see cref="PlanValidator"/> (every action validated).</summary>
+    public sealed class CatalogValidation;
 
     private static bool TryZone(string id)
     {
