@@ -40,7 +40,7 @@ public static class CoreServiceCollectionExtensions
 
         services.TryAddSingleton(_ => SystemRegistry.FromOptions(
             configuration.GetSection("Systems").Get<Dictionary<string, SystemOptions>>(o => o.ErrorOnUnknownConfiguration = false)));
-        services.TryAddSingleton(_ => new SecretRedactor(configuration.AsEnumerable().Where(kv => SecretRedactor.IsSecretKey(kv.Key)).Select(kv => kv.Value)));
+        services.TryAddSingleton(_ => SecretRedactor.FromConfiguration(configuration.AsEnumerable()));
 
         // In-process defaults; Redis, PostgreSQL/SQLite and Quartz adapters replace them.
         services.TryAddSingleton<IKeyValueStore>(sp => new InMemoryKeyValueStore(sp.GetRequiredService<TimeProvider>(), DurableStateFile(configuration)));

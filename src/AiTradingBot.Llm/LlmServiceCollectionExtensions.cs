@@ -58,7 +58,7 @@ public static class LlmServiceCollectionExtensions
                 : null;
             // Read-only tools run in the turn through the core executor when the host has one (never gated steps).
             var runner = sp.GetService<IReadOnlyToolRunner>()
-                ?? (sp.GetService<PlanExecutor>() is { } executor ? new CoreReadOnlyToolRunner(executor, time) : null);
+                ?? (sp.GetService<PlanExecutor>() is { } executor ? new CoreReadOnlyToolRunner(executor, time, sp.GetService<AiTradingBot.Core.Audit.SecretRedactor>()) : null);
             return new LlmInterpreter(sp.GetRequiredService<IChatClient>(), sp.GetRequiredService<ToolSet>(), sp.GetRequiredService<PromptLibrary>(),
                 options, memory, runner, time, sp.GetRequiredService<ILogger<LlmInterpreter>>());
         });

@@ -38,7 +38,7 @@ public static class AskVerb
                 await io.Out.WriteLineAsync(ToJson(replies).ToJsonString(new JsonSerializerOptions(PlanJson.Options) { WriteIndented = true })).ConfigureAwait(false);
             else
             {
-                var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>());
+                var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<AiTradingBot.Core.Audit.SecretRedactor>());
                 foreach (var r in replies) await io.Out.WriteLineAsync(renderer.Render(r)).ConfigureAwait(false);
                 if (final.Kind == ReplyKind.AwaitingConfirmation)
                     await io.Out.WriteLineAsync("Not executed. Run again with --yes to confirm, or use `chat`.").ConfigureAwait(false);

@@ -45,6 +45,13 @@ public static class HostComposition
             .AddFilter(null, minimumLevel)
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        // Every log line passes the same secret masking as replies and audit rows.
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType != typeof(ILoggerProvider) || services[i].ImplementationType is not { } provider) continue;
+            services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new Core.Audit.RedactingLoggerProvider(
+                (ILoggerProvider)ActivatorUtilities.CreateInstance(sp, provider), sp.GetRequiredService<Core.Audit.SecretRedactor>()));
+        }
 
         // Real adapters first (plain registrations); embedded defaults after (TryAdd) only fill the gaps.
         services.AddAiTradingBotDocker(configuration);
