@@ -69,7 +69,7 @@ public static class CoreServiceCollectionExtensions
         }
         services.TryAddSingleton(sp => new PlanValidator(sp, Catalog.ActionCatalog.All.Select(a => a.ArgsType)));
         // Fails the host at start (ValidateOnStart) when a catalog action has no validator.
-        services.AddOptions<CatalogValidation>().Validate<IServiceProvider>((_, sp) => sp.GetRequiredService<PlanValidator>() is not null).ValidateOnStart();
+        services.AddOptions<CatalogValidation>().Validate<IServiceProvider>((_, sp) => BuildsPlanValidator(sp)).ValidateOnStart();
 
         services.TryAddSingleton<SystemStepHandler>();
         services.TryAddSingleton<TradingStepHandler>();
@@ -99,6 +99,19 @@ public static class CoreServiceCollectionExtensions
 
     /// <summary>Marker options whose start validation builds the <see cref="PlanValidator"/> (every action validated).</summary>
     public sealed class CatalogValidation;
+
+    private static bool BuildsPlanValidator(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<PlanValidator>() is not null;
+        }
+        catch (OptionsValidationException)
+        {
+            // A validator's own options are invalid: their validation reports that, once.
+            return true;
+        }
+    }
 
     private static bool TryZone(string id)
     {
