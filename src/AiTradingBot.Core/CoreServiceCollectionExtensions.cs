@@ -40,7 +40,7 @@ public static class CoreServiceCollectionExtensions
 
         services.TryAddSingleton(_ => SystemRegistry.FromOptions(
             configuration.GetSection("Systems").Get<Dictionary<string, SystemOptions>>(o => o.ErrorOnUnknownConfiguration = false)));
-        services.TryAddSingleton(_ => new SecretRedactor(configuration.AsEnumerable().Where(kv => SecretRedactor.IsSecretKey(kv.Key)).Select(kv => kv.Value)));
+        services.TryAddSingleton(_ => SecretRedactor.FromConfiguration(configuration.AsEnumerable()));
 
         // In-process defaults; Redis, PostgreSQL/SQLite and Quartz adapters replace them.
         services.TryAddSingleton<IKeyValueStore>(sp => new InMemoryKeyValueStore(sp.GetRequiredService<TimeProvider>(), DurableStateFile(configuration)));
@@ -55,6 +55,7 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<SystemRegistry>(), sp.GetService<ILanguageModelInterpreter>(), sp.GetService<ILogger<InterpreterChain>>()));
 
         services.TryAddSingleton<NotificationHub>();
+        services.TryAddSingleton<InterruptedExecutions>();
         services.TryAddSingleton<IExecutionSink, FillsPath>();
         services.TryAddSingleton<TradingHalt>();
         services.TryAddSingleton<AccountLock>();
@@ -63,8 +64,13 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RiskOptions>>().Value);
         foreach (var validator in typeof(PlanValidator).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IValidator).IsAssignableFrom(t) && t.Namespace == typeof(PlanValidator).Namespace))
-            services.AddSingleton(typeof(IValidator), validator);
-        services.TryAddSingleton<PlanValidator>();
+        {
+            var argsType = validator.BaseType!.GetGenericArguments()[0];
+            services.TryAdd(ServiceDescriptor.Singleton(typeof(IValidator<>).MakeGenericType(argsType), validator));
+        }
+        services.TryAddSingleton(sp => new PlanValidator(sp, Catalog.ActionCatalog.All.Select(a => a.ArgsType)));
+        // Fails the host at start (ValidateOnStart) when a catalog action has no validator.
+        services.AddOptions<CatalogValidation>().Validate<IServiceProvider>((_, sp) => BuildsPlanValidator(sp)).ValidateOnStart();
 
         services.TryAddSingleton<SystemStepHandler>();
         services.TryAddSingleton<TradingStepHandler>();
@@ -100,6 +106,22 @@ public static class CoreServiceCollectionExtensions
     /// <summary>Where embedded durable live state is kept (<c>Storage:DataDirectory</c>/live-state.json), or null when <c>Storage:Ephemeral</c> is true.</summary>
     public static string? DurableStateFile(IConfiguration configuration) =>
         configuration.GetValue<bool>("Storage:Ephemeral") ? null : Path.Combine(configuration["Storage:DataDirectory"] ?? DefaultDataDirectory, "live-state.json");
+
+    /// <summary>Marker options whose start validation builds the <see cref="PlanValidator"/> (every action validated).</summary>
+    public sealed class CatalogValidation;
+
+    private static bool BuildsPlanValidator(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<PlanValidator>() is not null;
+        }
+        catch (OptionsValidationException)
+        {
+            // A validator's own options are invalid: their validation reports that, once.
+            return true;
+        }
+    }
 
     private static bool TryZone(string id)
     {

@@ -3,6 +3,9 @@ using AiTradingBot.Core.Market;
 using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Trading;
+using AiTradingBot.Core.InProcess;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Paper;
@@ -17,20 +20,30 @@ public sealed class PaperExchange : IExchange
 {
     private static readonly JsonSerializerOptions StateJson = new(PlanJson.Options) { WriteIndented = false };
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly SemaphoreSlim _delivery = new(1, 1);
     private readonly IPaperPriceSource _prices;
     private readonly IExecutionSink _sink;
     private readonly TimeProvider _time;
     private readonly PaperExchangeOptions _options;
-    private readonly PaperAccountState _state;
+    private readonly IPaperAccountStore _store;
+    private readonly ILogger<PaperExchange> _logger;
 
-    /// <summary>Creates the paper exchange, loading saved state when a state file exists.</summary>
-    public PaperExchange(IPaperPriceSource prices, IExecutionSink sink, TimeProvider time, IOptions<PaperExchangeOptions> options)
+    // The account as read at the start of the current operation (held under _lock; the store serializes processes).
+    private PaperAccountState _state = new();
+
+    /// <summary>
+    /// Creates the paper exchange over <paramref name="store"/> (the embedded database when registered; otherwise an
+    /// in-process store, saved to <c>Paper:StateFile</c> when set).
+    /// </summary>
+    public PaperExchange(IPaperPriceSource prices, IExecutionSink sink, TimeProvider time, IOptions<PaperExchangeOptions> options,
+        IPaperAccountStore? store = null, ILogger<PaperExchange>? logger = null)
     {
         _prices = prices;
         _sink = sink;
         _time = time;
         _options = options.Value;
-        _state = Load() ?? new PaperAccountState { Cash = _options.StartingBalance };
+        _store = store ?? new InMemoryPaperAccountStore(_options.StateFile);
+        _logger = logger ?? NullLogger<PaperExchange>.Instance;
     }
 
     /// <inheritdoc />
@@ -38,6 +51,77 @@ public sealed class PaperExchange : IExchange
 
     /// <summary>Where the account is saved, or null.</summary>
     public string? StateFile => string.IsNullOrWhiteSpace(_options.StateFile) ? null : _options.StateFile;
+
+    /// <summary>
+    /// Runs a change on the latest saved account inside the store's exclusive transaction; the fills it makes are
+    /// saved with it (outbox) and then delivered to the fills path.
+    /// </summary>
+    private async Task<T> ChangeAsync<T>(Func<List<ExecutionReport>, (T Result, bool Changed)> change, CancellationToken ct)
+    {
+        T result;
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            result = await _store.UpdateAsync(saved =>
+            {
+                _state = Parse(saved);
+                var fills = new List<ExecutionReport>();
+                var (r, changed) = change(fills);
+                // Serialization is deterministic: an unchanged account is not rewritten (a tick that fired nothing).
+                var next = changed || fills.Count > 0 ? JsonSerializer.Serialize(_state, StateJson) : null;
+                return new PaperAccountUpdate<T>(r, next == saved ? null : next, fills);
+            }, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+        await DeliverPendingAsync(ct).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Reads the latest saved account.</summary>
+    private async Task<T> ReadAsync<T>(Func<T> read, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            _state = Parse(await _store.ReadAsync(ct).ConfigureAwait(false));
+            return read();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private PaperAccountState Parse(string? saved) =>
+        saved is null ? new PaperAccountState { Cash = _options.StartingBalance } : JsonSerializer.Deserialize<PaperAccountState>(saved, StateJson)!;
+
+    /// <summary>
+    /// Hands outbox fills to the fills path, then marks them delivered. The fill store is idempotent on the execution
+    /// id, so a fill delivered twice (a crash before marking, two processes at once) is stored once. A failure leaves
+    /// the fills in the outbox for the next operation; the order itself stands.
+    /// </summary>
+    public async Task DeliverPendingAsync(CancellationToken ct)
+    {
+        await _delivery.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var pending = await _store.PendingFillsAsync(ct).ConfigureAwait(false);
+            if (pending.Count == 0) return;
+            await _sink.OnExecutionsAsync(pending.Select(p => p.Fill).ToList(), ct).ConfigureAwait(false);
+            await _store.MarkDeliveredAsync(pending.Select(p => p.Id).ToList(), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Paper fills stay in the outbox until the fills path takes them");
+        }
+        finally
+        {
+            _delivery.Release();
+        }
+    }
 
     /// <inheritdoc />
     public Task<Ticker> GetTickerAsync(string symbol, OrderCategory category, CancellationToken ct)
@@ -61,33 +145,20 @@ public sealed class PaperExchange : IExchange
         Task.FromResult(Rules(symbol, category));
 
     /// <inheritdoc />
-    public async Task<OrderResult> PlaceOrderAsync(OrderRequest order, CancellationToken ct)
-    {
-        List<ExecutionReport> fills = [];
-        OrderResult result;
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
+    public Task<OrderResult> PlaceOrderAsync(OrderRequest order, CancellationToken ct) =>
+        ChangeAsync(fills =>
         {
             if (_state.Placed.TryGetValue(order.ClientOrderId, out var existing))
-                return existing with { AlreadyExisted = true };
+                return (existing with { AlreadyExisted = true }, false);
             EvaluateLocked(fills);
-            result = PlaceLocked(order, fills);
+            var result = PlaceLocked(order, fills);
             _state.Placed[order.ClientOrderId] = result;
-            Save();
-        }
-        finally
-        {
-            _lock.Release();
-        }
-        await DeliverAsync(fills, ct).ConfigureAwait(false);
-        return result;
-    }
+            return (result, true);
+        }, ct);
 
     /// <inheritdoc />
-    public async Task<CancelResult> CancelOrdersAsync(string? symbol, string? orderId, CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
+    public Task<CancelResult> CancelOrdersAsync(string? symbol, string? orderId, CancellationToken ct) =>
+        ChangeAsync(_ =>
         {
             var cancelled = _state.Orders.Where(o => (symbol is null || o.Request.Symbol == symbol) && (orderId is null || o.Id == orderId)).ToList();
             if (orderId is not null && cancelled.Count == 0) throw new ExchangeException($"No open paper order {orderId}.");
@@ -96,20 +167,12 @@ public sealed class PaperExchange : IExchange
                 _state.Orders.Remove(o);
                 _state.Placed[o.Request.ClientOrderId] = _state.Placed[o.Request.ClientOrderId] with { Status = OrderStatus.Cancelled };
             }
-            Save();
-            return new CancelResult(cancelled.Select(o => o.Id).ToList());
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+            return (new CancelResult(cancelled.Select(o => o.Id).ToList()), cancelled.Count > 0);
+        }, ct);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<CancelGroupResult>> CancelAllKindsAsync(CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
+    public Task<IReadOnlyList<CancelGroupResult>> CancelAllKindsAsync(CancellationToken ct) =>
+        ChangeAsync<IReadOnlyList<CancelGroupResult>>(_ =>
         {
             var groups = new List<CancelGroupResult>();
             foreach (var category in new[] { OrderCategory.Linear, OrderCategory.Spot })
@@ -123,39 +186,27 @@ public sealed class PaperExchange : IExchange
                     }
                     groups.Add(new CancelGroupResult($"paper {category.ToString().ToLowerInvariant()} {(conditional ? "conditional" : "normal")} orders", cancelled.Select(o => o.Id).ToList()));
                 }
-            Save();
-            return groups;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+            return (groups, groups.Any(g => g.CancelledOrderIds.Count > 0));
+        }, ct);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(string? symbol, CancellationToken ct)
     {
         await TickAsync(ct).ConfigureAwait(false);
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
+        return await ReadAsync<IReadOnlyList<OpenOrder>>(() =>
         {
             return _state.Orders.Where(o => symbol is null || o.Request.Symbol == symbol)
                 .Select(o => new OpenOrder(o.Id, o.Request.ClientOrderId, o.Request.Symbol, o.Request.Category, o.Request.Side, o.Request.Type, o.Request.Qty, 0m,
                     o.Request.Price, o.Request.Trigger, o.Request.ReduceOnly, o.Status, o.CreatedAt))
                 .ToList();
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        }, ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Position>> GetPositionsAsync(string? symbol, CancellationToken ct)
     {
         await TickAsync(ct).ConfigureAwait(false);
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
+        return await ReadAsync<IReadOnlyList<Position>>(() =>
         {
             var now = _time.GetUtcNow();
             return _state.Positions.Where(p => p.Value.Qty != 0 && (symbol is null || p.Key == symbol))
@@ -166,19 +217,14 @@ public sealed class PaperExchange : IExchange
                         Math.Round(PositionAccounting.Unrealized(p.Value.Qty, p.Value.AveragePrice, mark), 8), p.Value.Leverage);
                 })
                 .OrderBy(p => p.Symbol, StringComparer.Ordinal).ToList();
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        }, ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<WalletSnapshot> GetWalletAsync(CancellationToken ct)
     {
         await TickAsync(ct).ConfigureAwait(false);
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
+        return await ReadAsync(() =>
         {
             var now = _time.GetUtcNow();
             decimal unrealized = 0, margin = 0;
@@ -197,29 +243,16 @@ public sealed class PaperExchange : IExchange
                 coins.Add(new CoinBalance(coin, qty, qty, Math.Round(value, 8)));
             }
             return new WalletSnapshot(Math.Round(_state.Cash + unrealized + holdingsValue, 8), Math.Round(_state.Cash - margin, 8), Math.Round(unrealized, 8), coins);
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Fills resting orders whose price was reached and fires triggers and TP/SL at the current price.</summary>
-    public async Task TickAsync(CancellationToken ct)
-    {
-        List<ExecutionReport> fills = [];
-        await _lock.WaitAsync(ct).ConfigureAwait(false);
-        try
+    public Task TickAsync(CancellationToken ct) =>
+        ChangeAsync(fills =>
         {
             EvaluateLocked(fills);
-            if (fills.Count > 0) Save();
-        }
-        finally
-        {
-            _lock.Release();
-        }
-        await DeliverAsync(fills, ct).ConfigureAwait(false);
-    }
+            return (0, _state.Orders.Count > 0 || fills.Count > 0);
+        }, ct);
 
     private decimal Price(string symbol, DateTimeOffset at) =>
         _prices.PriceAt(symbol, at) ?? throw new ExchangeException($"{symbol} is not a paper market. Known: {string.Join(", ", _prices.Symbols.Take(12))}, …");
@@ -309,7 +342,9 @@ public sealed class PaperExchange : IExchange
             _state.Cash += realized - fee;
             if (qty == 0) _state.Positions.Remove(o.Symbol);
         }
-        return new ExecutionReport($"paper-{++_state.Sequence:D10}", orderId, o.ClientOrderId, o.BotId, o.Symbol, o.Category, o.Side, price, o.Qty, fee, "USDT",
+        // The account's sequence orders fills; the random part keeps ids unique after a reset (the sequence restarts),
+        // else the idempotent fill store would drop a real fill as a duplicate.
+        return new ExecutionReport($"paper-{++_state.Sequence:D10}-{Guid.NewGuid().ToString("N")[..12]}", orderId, o.ClientOrderId, o.BotId, o.Symbol, o.Category, o.Side, price, o.Qty, fee, "USDT",
             _time.GetUtcNow(), closeReason);
     }
 
@@ -359,23 +394,4 @@ public sealed class PaperExchange : IExchange
         }
     }
 
-    private async Task DeliverAsync(List<ExecutionReport> fills, CancellationToken ct)
-    {
-        if (fills.Count > 0) await _sink.OnExecutionsAsync(fills, ct).ConfigureAwait(false);
-    }
-
-    private PaperAccountState? Load()
-    {
-        if (StateFile is not { } file || !File.Exists(file)) return null;
-        return JsonSerializer.Deserialize<PaperAccountState>(File.ReadAllText(file), StateJson);
-    }
-
-    private void Save()
-    {
-        if (StateFile is not { } file) return;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var tmp = file + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(_state, StateJson));
-        File.Move(tmp, file, overwrite: true);
-    }
 }

@@ -1,4 +1,5 @@
 using AiTradingBot.Core.Ports;
+using AiTradingBot.Storage.Embedded;
 using AiTradingBot.Storage.Migrations;
 using AiTradingBot.Storage.Model;
 using Microsoft.Extensions.Configuration;
@@ -47,7 +48,21 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOrderJournal, DatabaseOrderJournal>();
         services.AddSingleton<IHaltLog, DatabaseHaltLog>();
         services.AddHostedService<StorageMigrationService>();
+        if (!configuration.GetValue<bool>($"{StorageOptions.Section}:{nameof(StorageOptions.Ephemeral)}"))
+            AddEmbeddedState(services);
         return services;
+    }
+
+    /// <summary>
+    /// Live state and the paper account in the embedded SQLite file, shared safely by every process on the data
+    /// folder. TryAdd: Redis (registered later with a plain Add) takes over the key-value port when configured.
+    /// </summary>
+    private static void AddEmbeddedState(IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new EmbeddedDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<EmbeddedDatabase>>()));
+        services.TryAddSingleton<IKeyValueStore, SqliteKeyValueStore>();
+        services.TryAddSingleton<IPaperAccountStore, SqlitePaperAccountStore>();
     }
 
     /// <summary>Where data lives, for the chat banner, without secrets: e.g. <c>PostgreSQL 127.0.0.1:5432/trading</c> or <c>SQLite data/aitradingbot.db</c>.</summary>

@@ -222,6 +222,8 @@ public sealed partial class AssistantService(
             if (check.Risk is { Allowed: false } d) await NotifyDenialAsync(request.User, input, d, ct).ConfigureAwait(false);
             return await ResolvedAsync(result.Pending, request, Reply(ReplyKind.Refused, plan, messages: errors)).ConfigureAwait(false);
         }
+        // Audited before the first port is called: a crash mid-plan leaves this row without its completion below.
+        await AuditAsync(message, input, plan, AuditDecision.Executing, ["execution started"], null, result.Pending!.Id, ct).ConfigureAwait(false);
         var outcome = await executor.ExecuteAsync(ReduceOnlyWhereReducing(steps, check.Risk), new StepContext(request.User, request.Channel, request.ChatId, result.Pending!.Id, 0), ct).ConfigureAwait(false);
         await AuditAsync(message, input, plan, AuditDecision.Confirmed, [], outcome, result.Pending.Id, ct).ConfigureAwait(false);
         return await ResolvedAsync(result.Pending, request, Reply(ReplyKind.Done, plan, outcome)).ConfigureAwait(false);

@@ -19,6 +19,11 @@ public enum AuditDecision
     Cancelled,
     /// <summary>An error prevented handling.</summary>
     Error,
+    /// <summary>
+    /// A confirmed plan started executing; the row with the same confirmation id and <see cref="Confirmed"/> completes
+    /// it. One left alone means the process stopped mid-plan (reported to admins at the next start).
+    /// </summary>
+    Executing,
 }
 
 /// <summary>One step's outcome as audited.</summary>

@@ -90,8 +90,11 @@ public sealed record KillswitchResult(
 /// <summary>Trading resumed after a halt.</summary>
 public sealed record ResumeResult(bool WasHalted) : StepResult;
 
-/// <summary>An order was sent (accepted or rejected by the venue).</summary>
-public sealed record OrderPlacedResult(OrderRequest Request, OrderResult Result, ExchangeMode Mode) : StepResult;
+/// <summary>
+/// An order was sent (accepted or rejected by the venue). <paramref name="JournalProblem"/>: the venue answered but
+/// recording that answer failed — the order stands and must not be sent again.
+/// </summary>
+public sealed record OrderPlacedResult(OrderRequest Request, OrderResult Result, ExchangeMode Mode, string? JournalProblem = null) : StepResult;
 
 /// <summary>Orders cancelled.</summary>
 public sealed record OrdersCancelledResult(string? Symbol, IReadOnlyList<string> OrderIds, ExchangeMode Mode) : StepResult;

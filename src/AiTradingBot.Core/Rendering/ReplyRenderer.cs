@@ -13,13 +13,16 @@ namespace AiTradingBot.Core.Rendering;
 /// Renders typed replies and step results for every channel; channels only supply the <see cref="IMarkup"/>.
 /// Every dynamic string is escaped here, once.
 /// </summary>
-public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
+public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null, Audit.SecretRedactor? redactor = null)
 {
     private readonly IMarkup _m = markup;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Audit.SecretRedactor _redactor = redactor ?? Audit.SecretRedactor.None;
 
     /// <summary>The whole reply: messages, results of what ran, and the confirmation card if one waits.</summary>
-    public string Render(AssistantReply reply)
+    public string Render(AssistantReply reply) => _redactor.Redact(RenderUnmasked(reply));
+
+    private string RenderUnmasked(AssistantReply reply)
     {
         var sb = new StringBuilder();
         if (reply.Kind != ReplyKind.AccessDenied && reply.Plan is { Notes.Count: > 0 } noted)
@@ -61,7 +64,9 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
     }
 
     /// <summary>A confirmation card: mode, each step, estimated notional, warnings, expiry.</summary>
-    public string RenderCard(ConfirmationCard card)
+    public string RenderCard(ConfirmationCard card) => _redactor.Redact(RenderCardUnmasked(card));
+
+    private string RenderCardUnmasked(ConfirmationCard card)
     {
         var sb = new StringBuilder();
         sb.AppendLine(_m.Bold($"⚠️ CONFIRM [{E(card.ModeLabel)}]"));
@@ -81,7 +86,9 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
     }
 
     /// <summary>Each step's result, failure or skip.</summary>
-    public string RenderOutcome(PlanOutcome outcome)
+    public string RenderOutcome(PlanOutcome outcome) => _redactor.Redact(RenderOutcomeUnmasked(outcome));
+
+    private string RenderOutcomeUnmasked(PlanOutcome outcome)
     {
         var sb = new StringBuilder();
         foreach (var s in outcome.Steps)
@@ -109,7 +116,9 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
     }
 
     /// <summary>One typed result.</summary>
-    public string RenderResult(StepResult result) => result switch
+    public string RenderResult(StepResult result) => _redactor.Redact(RenderResultUnmasked(result));
+
+    private string RenderResultUnmasked(StepResult result) => result switch
     {
         SystemsReportResult r => Systems(r),
         LogsResult r => Logs(r),
@@ -252,7 +261,8 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null)
             OrderStatus.Untriggered => "waiting for its trigger",
             _ => "open",
         };
-        return "✅ " + _m.Bold(E($"[{r.Mode.Label}] {what}")) + E($": {status}. Order {r.Result.OrderId} ({r.Result.ClientOrderId})" + (r.Result.AlreadyExisted ? " — already existed, not placed twice." : ""));
+        return "✅ " + _m.Bold(E($"[{r.Mode.Label}] {what}")) + E($": {status}. Order {r.Result.OrderId} ({r.Result.ClientOrderId})" + (r.Result.AlreadyExisted ? " — already existed, not placed twice." : ""))
+               + (r.JournalProblem is { } problem ? "\n⚠️ " + E($"The order is placed, but recording it in the order journal failed: {problem}. Do not send it again; check the open orders and positions.") : "");
     }
 
     private string Orders(OrderListResult r)

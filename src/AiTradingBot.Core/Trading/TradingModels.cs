@@ -25,8 +25,8 @@ public sealed record OrderRequest(
     int? Leverage = null,
     bool ReduceOnly = false);
 
-/// <summary>Order status as the exchange reports it.</summary>
-public enum OrderStatus { New, PartiallyFilled, Filled, Cancelled, Rejected, Untriggered, Triggered, Deactivated }
+/// <summary>Order status as the exchange reports it; <see cref="Sending"/> is the journal's own: written before the order goes out.</summary>
+public enum OrderStatus { New, PartiallyFilled, Filled, Cancelled, Rejected, Untriggered, Triggered, Deactivated, Sending }
 
 /// <summary>Result of placing an order: accepted with ids and status, or rejected with a reason.</summary>
 public sealed record OrderResult(
@@ -37,7 +37,11 @@ public sealed record OrderResult(
     decimal FilledQty,
     decimal? AveragePrice,
     string? RejectReason = null,
-    bool AlreadyExisted = false);
+    bool AlreadyExisted = false)
+{
+    /// <summary>The journal row of an order about to be sent: no venue answer yet.</summary>
+    public static OrderResult Sending(string clientOrderId) => new(false, null, clientOrderId, OrderStatus.Sending, 0m, null);
+}
 
 /// <summary>An open (resting or conditional) order.</summary>
 public sealed record OpenOrder(

@@ -217,3 +217,67 @@ public sealed class ReportScheduleValidator : AbstractValidator<ReportScheduleAr
             if (!CronSchedule.TryParse(cron, out _, out var error)) ctx.AddFailure(error!);
         });
 }
+
+/// <summary>system.launch: a configured template, a valid container name that is not a configured system, a well-formed symbol.</summary>
+public sealed partial class SystemLaunchValidator : AbstractValidator<SystemLaunchArgs>
+{
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[a-z0-9][a-z0-9_-]{0,40}\z")]
+    private static partial System.Text.RegularExpressions.Regex ContainerName();
+
+    /// <summary>Creates the validator.</summary>
+    public SystemLaunchValidator(SystemRegistry systems, Microsoft.Extensions.Options.IOptions<LaunchOptions> launch)
+    {
+        var templates = launch.Value.Templates;
+        RuleFor(a => a.Template).Must(t => t is not null && templates.ContainsKey(t))
+            .WithMessage(a => templates.Count == 0
+                ? "No launch templates are configured (Launch:Templates)."
+                : $"Unknown template '{a.Template}'. Configured: {string.Join(", ", templates.Keys.Order(StringComparer.Ordinal))}.");
+        RuleFor(a => a.Name).Must(n => n is not null && ContainerName().IsMatch(n.ToLowerInvariant()))
+            .WithMessage(a => $"'{a.Name}' is not a valid bot name: use letters, digits, - and _ (at most 41, starting with a letter or digit).");
+        RuleFor(a => a.Name).Must(n => n is null || systems.Find(n.ToLowerInvariant()) is null)
+            .WithMessage(a => $"'{a.Name}' is a configured system; pick another name.");
+        RuleFor(a => a.Symbol).WellFormedSymbol();
+    }
+}
+
+/// <summary>system.remove: a valid container name that is not a configured system (only launched bots are removed).</summary>
+public sealed class SystemRemoveValidator : AbstractValidator<SystemRemoveArgs>
+{
+    /// <summary>Creates the validator.</summary>
+    public SystemRemoveValidator(SystemRegistry systems)
+    {
+        RuleFor(a => a.Name).Must(n => !string.IsNullOrWhiteSpace(n) && n.Length <= 41 && n.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            .WithMessage(a => $"'{a.Name}' is not a valid bot name: use letters, digits, - and _ (at most 41).");
+        RuleFor(a => a.Name).Must(n => n is null || systems.Find(n.ToLowerInvariant()) is null)
+            .WithMessage(a => $"'{a.Name}' is a configured system, not a launched bot; it cannot be removed.");
+    }
+}
+
+/// <summary>report.send: a known report kind.</summary>
+public sealed class ReportSendValidator : AbstractValidator<ReportSendArgs>
+{
+    /// <summary>Creates the validator.</summary>
+    public ReportSendValidator() => RuleFor(a => a.Kind).IsInEnum().WithMessage("The report kind must be daily, sitrep or pnl.");
+}
+
+/// <summary>report.cancel: a known report kind.</summary>
+public sealed class ReportCancelValidator : AbstractValidator<ReportCancelArgs>
+{
+    /// <summary>Creates the validator.</summary>
+    public ReportCancelValidator() => RuleFor(a => a.Kind).IsInEnum().WithMessage("The report kind must be daily, sitrep or pnl.");
+}
+
+/// <summary>system.killswitch: its only argument is a flag; declared so every catalog action has a validator.</summary>
+public sealed class SystemKillswitchValidator : AbstractValidator<SystemKillswitchArgs>;
+
+/// <summary>portfolio.balance: no arguments.</summary>
+public sealed class PortfolioBalanceValidator : AbstractValidator<PortfolioBalanceArgs>;
+
+/// <summary>report.list: no arguments.</summary>
+public sealed class ReportListValidator : AbstractValidator<ReportListArgs>;
+
+/// <summary>help: no arguments.</summary>
+public sealed class HelpValidator : AbstractValidator<HelpArgs>;
+
+/// <summary>trading.resume: no arguments.</summary>
+public sealed class TradingResumeValidator : AbstractValidator<TradingResumeArgs>;

@@ -19,6 +19,23 @@ public sealed class PlanValidator
         }
     }
 
+    /// <summary>
+    /// The plan validator over <c>IValidator&lt;TArgs&gt;</c> resolved from DI for every catalog action; throws when an
+    /// action has none, so a new action cannot reach execution unvalidated (the host fails at start).
+    /// </summary>
+    public PlanValidator(IServiceProvider services, IEnumerable<Type> actionArgsTypes)
+    {
+        _validators = [];
+        var missing = new List<string>();
+        foreach (var type in actionArgsTypes)
+        {
+            if (services.GetService(typeof(IValidator<>).MakeGenericType(type)) is IValidator v) _validators[type] = v;
+            else missing.Add(Catalog.ActionCatalog.For(type).Name);
+        }
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"Catalog action(s) without a validator: {string.Join(", ", missing)}. Register an IValidator<TArgs> for each.");
+    }
+
     /// <summary>Checks every step against the market snapshot.</summary>
     public ValidationOutcome Validate(IReadOnlyList<PlanStep> steps, MarketSnapshot market)
     {

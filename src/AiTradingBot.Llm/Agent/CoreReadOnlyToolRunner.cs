@@ -22,7 +22,8 @@ public sealed class CoreReadOnlyToolRunner(PlanExecutor executor, IAuditLog? aud
     /// <summary>The audit channel of reads made during a model's turn.</summary>
     public const string Channel = "llm";
 
-    private readonly ReplyRenderer _renderer = new(PlainMarkup.Instance, time);
+    // Tool output goes to the model: the same secret masking as every reply.
+    private readonly ReplyRenderer _renderer = new(PlainMarkup.Instance, time, redactor);
 
     /// <inheritdoc />
     public async Task<string> RunAsync(PlanStep step, string? conversation, CancellationToken ct)
@@ -32,7 +33,7 @@ public sealed class CoreReadOnlyToolRunner(PlanExecutor executor, IAuditLog? aud
         var outcome = await executor.ExecuteAsync([step], new StepContext(Reader, Channel, chat, "llm-read", 0), ct).ConfigureAwait(false);
         var result = outcome.Steps[0];
         await AuditAsync(step, chat, result, ct).ConfigureAwait(false);
-        return result is { Status: StepStatus.Succeeded, Result: { } r } ? _renderer.RenderResult(r) : $"error: {result.Error ?? "the step did not run"}";
+        return result is { Status: StepStatus.Succeeded, Result: { } r } ? _renderer.RenderResult(r) : redactor.Redact($"error: {result.Error ?? "the step did not run"}");
     }
 
     private async Task AuditAsync(PlanStep step, string chat, StepOutcome result, CancellationToken ct)

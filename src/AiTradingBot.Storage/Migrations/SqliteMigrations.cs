@@ -150,5 +150,29 @@ internal static class SqliteMigrations
             DROP TABLE bot_positions;
             ALTER TABLE bot_positions_by_category RENAME TO bot_positions;
             """),
+        new(4, "embedded live state, paper account and its fill outbox", """
+            -- The key-value port's embedded default (tokens, halt cache, offsets, leases, schedules, chat context):
+            -- expires_at is UTC ticks, NULL for durable keys.
+            CREATE TABLE IF NOT EXISTS live_state (
+                key TEXT NOT NULL PRIMARY KEY,
+                value TEXT NOT NULL,
+                expires_at INTEGER NULL
+            );
+            CREATE INDEX IF NOT EXISTS live_state_expires_idx ON live_state (expires_at) WHERE expires_at IS NOT NULL;
+            -- The paper exchange's account (one JSON document) and the fills each change produced, written in the
+            -- same transaction; a fill leaves the outbox only after the fills path has stored it.
+            CREATE TABLE IF NOT EXISTS paper_account (
+                id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                state TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS paper_fill_outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                fill TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                delivered_at INTEGER NULL
+            );
+            CREATE INDEX IF NOT EXISTS paper_fill_outbox_pending_idx ON paper_fill_outbox (id) WHERE delivered_at IS NULL;
+            """),
     ];
 }

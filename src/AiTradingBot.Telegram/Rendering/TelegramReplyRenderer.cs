@@ -11,13 +11,13 @@ namespace AiTradingBot.Telegram.Rendering;
 /// Turns typed assistant replies into Telegram messages with the core's <see cref="ReplyRenderer"/> over HTML markup.
 /// Adds only what is Telegram's: buttons, splitting, and long logs as a file.
 /// </summary>
-public sealed class TelegramReplyRenderer(IOptions<TelegramOptions> options, TimeProvider time)
+public sealed class TelegramReplyRenderer(IOptions<TelegramOptions> options, TimeProvider time, AiTradingBot.Core.Audit.SecretRedactor? redactor = null)
 {
     /// <summary>Log lines kept in the message when the whole log goes as a file.</summary>
     public const int LogPreviewLines = 10;
 
-    private readonly ReplyRenderer _html = new(HtmlMarkup.Instance, time);
-    private readonly ReplyRenderer _plain = new(PlainMarkup.Instance, time);
+    private readonly ReplyRenderer _html = new(HtmlMarkup.Instance, time, redactor);
+    private readonly ReplyRenderer _plain = new(PlainMarkup.Instance, time, redactor);
     private readonly int _documentThreshold = options.Value.LogDocumentThresholdLines;
 
     /// <summary>The core renderer with Telegram's HTML markup.</summary>

@@ -62,7 +62,7 @@ public static class AskVerb
             }
             else
             {
-                var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>());
+                var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<AiTradingBot.Core.Audit.SecretRedactor>());
                 foreach (var r in replies) await io.Out.WriteLineAsync(renderer.Render(r)).ConfigureAwait(false);
                 foreach (var path in charts) await io.Out.WriteLineAsync(ChartFiles.Line(path)).ConfigureAwait(false);
                 if (final.Kind == ReplyKind.AwaitingConfirmation)

@@ -24,7 +24,7 @@ public static class ChatVerb
         {
             await using var services = io.BuildServices();
             var assistant = services.GetRequiredService<IAssistant>();
-            var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>());
+            var renderer = new ReplyRenderer(PlainMarkup.Instance, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<AiTradingBot.Core.Audit.SecretRedactor>());
             await io.Out.WriteLineAsync(Banner(services)).ConfigureAwait(false);
             string? pending = null;
             while (!ct.IsCancellationRequested)

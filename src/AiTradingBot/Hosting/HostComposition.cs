@@ -48,6 +48,13 @@ public static class HostComposition
             // Trace and span ids go into every log scope, so a log line can be matched to its trace and audit row.
             .Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        // Every log line passes the same secret masking as replies and audit rows.
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType != typeof(ILoggerProvider) || services[i].ImplementationType is not { } provider) continue;
+            services[i] = ServiceDescriptor.Singleton<ILoggerProvider>(sp => new Core.Audit.RedactingLoggerProvider(
+                (ILoggerProvider)ActivatorUtilities.CreateInstance(sp, provider), sp.GetRequiredService<Core.Audit.SecretRedactor>()));
+        }
 
         // Real adapters first (plain registrations); embedded defaults after (TryAdd) only fill the gaps.
         services.AddAiTradingBotDocker(configuration);
@@ -57,8 +64,6 @@ public static class HostComposition
             services.AddAiTradingBotBybit(configuration);
         else if (!string.IsNullOrWhiteSpace(configuration["Exchange:Provider"]) && !string.Equals(configuration["Exchange:Provider"], "paper", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Exchange:Provider must be paper or bybit (got '{configuration["Exchange:Provider"]}').");
-        if (string.IsNullOrWhiteSpace(configuration["Paper:StateFile"]) && !configuration.GetValue<bool>("Storage:Ephemeral"))
-            configuration["Paper:StateFile"] = Path.Combine(DataDirectory(configuration), "paper-account.json");
         services.AddAiTradingBotPaper(configuration);
         services.AddAiTradingBotLlm(configuration);
         services.AddAiTradingBotTelegram(configuration);

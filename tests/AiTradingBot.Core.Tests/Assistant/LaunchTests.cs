@@ -41,17 +41,20 @@ public sealed class LaunchTests : IAsyncLifetime
         var remove = await _host.ConfirmAsync((await _host.SayAsync("/remove delta")).Card!.Id);
         Assert.IsType<RemoveResult>(remove.Outcome!.Steps[0].Result);
 
-        var configured = await _host.ConfirmAsync((await _host.SayAsync("/remove shortseller_trading")).Card!.Id);
-        Assert.Equal(StepStatus.Failed, configured.Outcome!.Steps[0].Status);
-        Assert.Contains("never removed", configured.Outcome.Steps[0].Error);
+        // Validation refuses a configured system before any card (issue 13: every catalog action is validated).
+        var configured = await _host.SayAsync("/remove shortseller_trading");
+        Assert.Equal(ReplyKind.Refused, configured.Kind);
+        Assert.Null(configured.Card);
+        Assert.Contains(configured.Messages, m => m.Contains("is a configured system", StringComparison.Ordinal));
         Assert.True((await _host.Runtime.InspectAsync("shortseller_trading", CancellationToken.None)).Running);
     }
 
     [Fact]
     public async Task An_unknown_template_is_named_with_the_configured_ones()
     {
-        var done = await _host.ConfirmAsync((await _host.SayAsync("/launch scalper epsilon")).Card!.Id);
-        Assert.Contains("Configured: grid", done.Outcome!.Steps[0].Error);
+        var refused = await _host.SayAsync("/launch scalper epsilon");
+        Assert.Equal(ReplyKind.Refused, refused.Kind);
+        Assert.Contains(refused.Messages, m => m.Contains("Configured: grid", StringComparison.Ordinal));
     }
 }
 

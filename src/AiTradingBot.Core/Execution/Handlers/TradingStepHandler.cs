@@ -25,10 +25,9 @@ public sealed class TradingStepHandler(IExchange exchange, IOrderJournal journal
                 var market = await MarketSnapshot.LoadAsync([new PlanStep(a)], exchange, ct).ConfigureAwait(false);
                 var prepared = OrderPreparer.Prepare(a, market, options.Value.BotId, context.Reference, context.StepIndex);
                 if (prepared.Request is null) throw new StepFailedException(prepared.Error!);
-                var result = await Telemetry.AiTradingBotTelemetry.PlaceOrderAsync(exchange, prepared.Request, ct).ConfigureAwait(false);
-                await journal.RecordAsync(prepared.Request, result, ct).ConfigureAwait(false);
-                if (!result.Accepted) throw new StepFailedException($"The exchange rejected the order: {result.RejectReason}");
-                return new OrderPlacedResult(prepared.Request, result, exchange.Mode);
+                var (result, journalProblem) = await SendJournaledAsync(exchange, journal, prepared.Request, ct).ConfigureAwait(false);
+                if (!result.Accepted) throw new StepFailedException($"The exchange rejected the order: {result.RejectReason}" + (journalProblem is null ? "" : $" (recording the rejection failed: {journalProblem})"));
+                return new OrderPlacedResult(prepared.Request, result, exchange.Mode, journalProblem);
             }
             case OrderCancelArgs { Symbol: null, OrderId: null }:
             {
@@ -54,6 +53,34 @@ public sealed class TradingStepHandler(IExchange exchange, IOrderJournal journal
         }
     }
 
+    /// <summary>
+    /// Sends an order journaled on both sides: a <c>Sending</c> row (with the client order id) before it goes out, so a
+    /// crash mid-send leaves a trace to reconcile, and the venue's answer after. When recording the answer fails the
+    /// order still stands: the caller gets the answer and the problem, never an "unexpected error" that invites a resend.
+    /// </summary>
+    public static async Task<(OrderResult Result, string? JournalProblem)> SendJournaledAsync(IExchange exchange, IOrderJournal journal, OrderRequest request, CancellationToken ct)
+    {
+        try
+        {
+            await journal.RecordAsync(request, OrderResult.Sending(request.ClientOrderId), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing has left: refusing is safe, and an order nobody could account for is not.
+            throw new StepFailedException($"The order was not sent: the order journal could not record it first ({e.Message}).");
+        }
+        var result = await Telemetry.AiTradingBotTelemetry.PlaceOrderAsync(exchange, request, ct).ConfigureAwait(false);
+        try
+        {
+            await journal.RecordAsync(request, result, CancellationToken.None).ConfigureAwait(false);
+            return (result, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (result, e.Message);
+        }
+    }
+
     /// <summary>Closes a percentage of one or all positions with reduce-only market orders.</summary>
     public static async Task<IReadOnlyList<PositionCloseOutcome>> CloseAllAsync(IExchange exchange, string symbol, decimal percent, StepContext context, CancellationToken ct,
         IOrderJournal? journal = null, string botId = "manual")
@@ -75,11 +102,13 @@ public sealed class TradingStepHandler(IExchange exchange, IOrderJournal journal
                 }
                 var request = new OrderRequest(ClientOrderIds.Create(botId, "close", context.Reference, context.StepIndex * 100 + n++), botId, p.Symbol, p.Category,
                     p.Qty > 0 ? OrderSide.Sell : OrderSide.Buy, OrderType.Market, PlanJson.Normalize(qty), ReduceOnly: p.Category == OrderCategory.Linear);
-                var result = await Telemetry.AiTradingBotTelemetry.PlaceOrderAsync(exchange, request, ct).ConfigureAwait(false);
-                if (journal is not null) await journal.RecordAsync(request, result, ct).ConfigureAwait(false);
+                OrderResult result;
+                // A close whose answer could not be journaled still closed: it is reported as closed (not resent).
+                if (journal is null) result = await exchange.PlaceOrderAsync(request, ct).ConfigureAwait(false);
+                else (result, _) = await SendJournaledAsync(exchange, journal, request, ct).ConfigureAwait(false);
                 outcomes.Add(new PositionCloseOutcome(p.Symbol, request.Qty, result, result.Accepted ? null : result.RejectReason));
             }
-            catch (ExchangeException e)
+            catch (Exception e) when (e is ExchangeException or StepFailedException)
             {
                 outcomes.Add(new PositionCloseOutcome(p.Symbol, 0, null, e.Message));
             }
