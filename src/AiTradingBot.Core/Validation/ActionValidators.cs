@@ -281,3 +281,6 @@ public sealed class HelpValidator : AbstractValidator<HelpArgs>;
 
 /// <summary>trading.resume: no arguments.</summary>
 public sealed class TradingResumeValidator : AbstractValidator<TradingResumeArgs>;
+
+/// <summary>dashboard.link: no arguments (the link is bound to the asking user by the web channel).</summary>
+public sealed class DashboardLinkValidator : AbstractValidator<DashboardLinkArgs>;
