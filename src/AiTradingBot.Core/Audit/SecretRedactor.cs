@@ -44,10 +44,17 @@ public sealed partial class SecretRedactor
     }
 
     /// <summary>The text with every secret replaced by ***.</summary>
-    public string Redact(string text)
+    public string Redact(string text) => Redact(text, keepSignInLinks: false);
+
+    /// <summary>
+    /// The text with every configured secret replaced by ***. <paramref name="keepSignInLinks"/> leaves dashboard
+    /// sign-in tokens alone: only for the reply to the user who asked for the link (audit rows, logs and everything
+    /// else mask them).
+    /// </summary>
+    public string Redact(string text, bool keepSignInLinks)
     {
         if (string.IsNullOrEmpty(text)) return text;
-        if (text.Contains("login?token=", StringComparison.Ordinal)) text = LoginToken().Replace(text, "$1***");
+        if (!keepSignInLinks && text.Contains("login?token=", StringComparison.Ordinal)) text = LoginToken().Replace(text, "$1***");
         if (_secrets.Length == 0) return text;
         foreach (var s in _secrets)
             if (text.Contains(s, StringComparison.Ordinal)) text = text.Replace(s, "***", StringComparison.Ordinal);

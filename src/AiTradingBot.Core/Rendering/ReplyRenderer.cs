@@ -20,7 +20,9 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null, Aud
     private readonly Audit.SecretRedactor _redactor = redactor ?? Audit.SecretRedactor.None;
 
     /// <summary>The whole reply: messages, results of what ran, and the confirmation card if one waits.</summary>
-    public string Render(AssistantReply reply) => _redactor.Redact(RenderUnmasked(reply));
+    public string Render(AssistantReply reply) =>
+        // A dashboard link is the one credential a reply carries on purpose, to the user who asked for it.
+        _redactor.Redact(RenderUnmasked(reply), keepSignInLinks: reply.Outcome?.Steps.Any(s => s.Result is DashboardLinkResult) == true);
 
     private string RenderUnmasked(AssistantReply reply)
     {
@@ -86,7 +88,7 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null, Aud
     }
 
     /// <summary>Each step's result, failure or skip.</summary>
-    public string RenderOutcome(PlanOutcome outcome) => _redactor.Redact(RenderOutcomeUnmasked(outcome));
+    public string RenderOutcome(PlanOutcome outcome) => _redactor.Redact(RenderOutcomeUnmasked(outcome), keepSignInLinks: outcome.Steps.Any(s => s.Result is DashboardLinkResult));
 
     private string RenderOutcomeUnmasked(PlanOutcome outcome)
     {
@@ -116,7 +118,7 @@ public sealed class ReplyRenderer(IMarkup markup, TimeProvider? time = null, Aud
     }
 
     /// <summary>One typed result.</summary>
-    public string RenderResult(StepResult result) => _redactor.Redact(RenderResultUnmasked(result));
+    public string RenderResult(StepResult result) => _redactor.Redact(RenderResultUnmasked(result), keepSignInLinks: result is DashboardLinkResult);
 
     private string RenderResultUnmasked(StepResult result) => result switch
     {
