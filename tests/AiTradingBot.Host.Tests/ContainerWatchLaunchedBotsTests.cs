@@ -132,7 +132,9 @@ public sealed class ContainerWatchLaunchedBotsTests : IAsyncDisposable
         return service;
     }
 
-    private async Task PodmanOnBAsync(params string[] args)
+    private Task PodmanOnBAsync(params string[] args) => PodmanOnBAsync(0, args);
+
+    private async Task PodmanOnBAsync(int expectedExit, params string[] args)
     {
         var psi = new ProcessStartInfo("podman",
             ["--root", Integration.Require("ATB_TEST_PODMAN_B_ROOT", "Host b's storage root"), "--runroot", Integration.Require("ATB_TEST_PODMAN_B_RUNROOT", "Host b's run root"), .. args])
@@ -142,7 +144,7 @@ public sealed class ContainerWatchLaunchedBotsTests : IAsyncDisposable
         var err = p.StandardError.ReadToEndAsync(_ct);
         await p.StandardOutput.ReadToEndAsync(_ct);
         await p.WaitForExitAsync(_ct);
-        Assert.True(p.ExitCode == 0, $"podman {string.Join(' ', args)}: {await err}");
+        Assert.True(p.ExitCode == expectedExit, $"podman {string.Join(' ', args)} exited {p.ExitCode}: {await err}");
     }
 
     private static async Task WaitForAsync(Func<bool> condition, string what, int seconds = 20)
@@ -187,6 +189,24 @@ public sealed class ContainerWatchLaunchedBotsTests : IAsyncDisposable
         await Task.Delay(1000, _ct);
         Assert.Equal(2, _channel.About(bot).Count);
         Assert.Equal(1, RestartsCounted(bot));
+    }
+
+    [Fact]
+    public async Task A_launched_bot_turning_unhealthy_is_reported_from_its_health_event()
+    {
+        // Reconciliation only every 5 minutes: the report can only come from the events stream.
+        var service = await StartWatchAsync();
+        var bot = $"hbot{_hosts.Run}";
+        _hosts.Track(_hosts.B, bot);
+        // A health check that always fails, run by hand (no systemd timers here); one failure makes it unhealthy.
+        await PodmanOnBAsync("run", "-d", "--name", bot, "--label", "aitradingbot.managed=true", "--health-cmd", "exit 1", "--health-retries", "1",
+            "--health-interval", "0", _hosts.Image, "/bin/sh", "-c", TwoDockerHosts.Ticks);
+        await WaitForAsync(() => service.WatchedLaunchedBots.Contains($"b/{bot}"), "watching the bot");
+
+        await PodmanOnBAsync(1, "healthcheck", "run", bot);
+
+        await WaitForAsync(() => _channel.Count(NotificationKind.System, bot) == 1, "the unhealthy notification");
+        Assert.Contains($"launched bot {bot} (on b) is unhealthy", _channel.About(bot).Single().Text);
     }
 
     [Fact]

@@ -148,6 +148,19 @@ public sealed partial class ContainerWatchService(
         if (e.Time < _startedAt) return;
         var configured = Configured(host).FirstOrDefault(t => string.Equals(t.Container, e.ContainerName, StringComparison.Ordinal));
         if (configured is null && !e.Managed) return;
+        if (e is { Kind: ContainerEventKind.HealthChanged, Health: null })
+        {
+            // Podman's health_status event does not say which status: ask at once rather than wait for the reconciliation.
+            try
+            {
+                e = e with { Health = (await runtime.OnHost(host).InspectAsync(e.ContainerName, ct).ConfigureAwait(false)).Health };
+            }
+            catch (ContainerRuntimeException ex)
+            {
+                LogInspectFailed(e.ContainerName, host, ex.Message);
+                return; // the reconciliation will look again
+            }
+        }
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
