@@ -108,6 +108,9 @@ public sealed partial class DockerEngineClient : IDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(RequestTimeout);
         DockerApiVersion? server;
+        // The ping is a Docker call of its own: a host that is down shows here (the operation that needed it is not sent).
+        var observed = AiTradingBotTelemetry.StartDockerRequest(HostName, "ping");
+        var outcome = "error";
         try
         {
             using (var response = await _ping.GetAsync("/_ping", HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false))
@@ -123,9 +126,11 @@ public sealed partial class DockerEngineClient : IDisposable
                 var v = await plain.System.GetVersionAsync(cts.Token).ConfigureAwait(false);
                 server = DockerApiVersion.TryParse(v.APIVersion, out var parsed) ? parsed : null;
             }
+            outcome = "ok";
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
+            outcome = "timeout";
             throw DockerErrorMapper.Timeout(Target, operation, RequestTimeout, ex);
         }
         catch (DockerApiException ex)
@@ -134,8 +139,13 @@ public sealed partial class DockerEngineClient : IDisposable
         }
         catch (Exception ex) when (IsTransport(ex) && !ct.IsCancellationRequested)
         {
+            outcome = "unreachable";
             LogTransportError(Target.ToString(), operation, ex.Message);
             throw DockerErrorMapper.FromTransport(ex, Target, operation);
+        }
+        finally
+        {
+            observed.Finish(ct.IsCancellationRequested && outcome == "error" ? "cancelled" : outcome);
         }
         if (server is not { } s)
             throw new ContainerRuntimeException(
@@ -527,6 +537,9 @@ public sealed partial class DockerEngineClient : IDisposable
     {
         const string operation = "watch container events";
         var client = await GetClientAsync(operation, ct).ConfigureAwait(false);
+        // One request (span and metrics) for the stream's whole life: ok when the daemon ends it, cancelled when we do.
+        var observed = AiTradingBotTelemetry.StartDockerRequest(HostName, operation);
+        var outcome = "error";
         var parameters = new ContainerEventsParameters
         {
             // Whole seconds: every daemon parses them; the replayed overlap is dropped by the caller's event keys.
@@ -540,19 +553,28 @@ public sealed partial class DockerEngineClient : IDisposable
             try
             {
                 await client.System.MonitorEventsAsync(parameters, new ChannelProgress<Message>(channel.Writer), stop.Token).ConfigureAwait(false);
+                outcome = "ok";
                 channel.Writer.TryComplete();
             }
             catch (OperationCanceledException ex)
             {
+                outcome = "cancelled";
                 channel.Writer.TryComplete(ex);
             }
             catch (DockerApiException ex)
             {
+                outcome = (int)ex.StatusCode == 404 ? "not_found" : "error";
                 channel.Writer.TryComplete(DockerErrorMapper.FromStatus((int)ex.StatusCode, ex.ResponseBody, Target, operation, null));
             }
             catch (Exception ex) when (IsTransport(ex))
             {
+                // Our own cancellation can surface as a transport error on the stream being torn down.
+                outcome = stop.IsCancellationRequested ? "cancelled" : "unreachable";
                 channel.Writer.TryComplete(DockerErrorMapper.FromTransport(ex, Target, operation));
+            }
+            finally
+            {
+                observed.Finish(outcome);
             }
         }, CancellationToken.None);
         try
@@ -579,6 +601,8 @@ public sealed partial class DockerEngineClient : IDisposable
         if (action == "die") kind = ContainerEventKind.Died;
         else if (action == "start") kind = ContainerEventKind.Started;
         else if (action == "restart") kind = ContainerEventKind.Restarted;
+        // Docker says destroy, Podman remove: the container is gone (a launched bot stops being watched).
+        else if (action is "destroy" or "remove") kind = ContainerEventKind.Removed;
         else if (action.StartsWith("health_status", StringComparison.Ordinal))
         {
             kind = ContainerEventKind.HealthChanged;
@@ -590,8 +614,10 @@ public sealed partial class DockerEngineClient : IDisposable
         var nano = m.TimeNano ?? (m.Time ?? 0) * 1_000_000_000L;
         int? exit = kind == ContainerEventKind.Died && attributes.TryGetValue("exitCode", out var x)
                     && int.TryParse(x, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+        // Both daemons copy the container's labels into the event's attributes.
+        var managed = attributes.TryGetValue(ManagedLabel, out var label) && string.Equals(label, ManagedLabelValue, StringComparison.OrdinalIgnoreCase);
         return new ContainerEvent(kind, m.Actor.ID ?? "", attributes.TryGetValue("name", out var n) ? n.TrimStart('/') : "",
-            DateTimeOffset.UnixEpoch.AddTicks(nano / 100), nano, exit, health);
+            DateTimeOffset.UnixEpoch.AddTicks(nano / 100), nano, exit, health, managed);
     }
 
     /// <inheritdoc />

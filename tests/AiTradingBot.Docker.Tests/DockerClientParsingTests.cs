@@ -141,4 +141,25 @@ public sealed class DockerClientParsingTests
         Assert.Null(DockerEngineClient.ToEvent(new Message { Type = "container", Action = "cleanup", Actor = new Actor { ID = "x", Attributes = new Dictionary<string, string>() } }));
         Assert.Null(DockerEngineClient.ToEvent(new Message { Type = "image", Action = "die", Actor = new Actor { ID = "x", Attributes = new Dictionary<string, string>() } }));
     }
+
+    [Theory]
+    [InlineData("destroy")] // Docker
+    [InlineData("remove")] // Podman
+    public void Removal_events_of_either_daemon_are_removed_and_say_whether_the_container_is_managed(string action)
+    {
+        var launched = DockerEngineClient.ToEvent(new Message
+        {
+            Type = "container", Action = action, Time = 7,
+            Actor = new Actor { ID = "b0", Attributes = new Dictionary<string, string> { ["name"] = "grid1", [DockerEngineClient.ManagedLabel] = "true" } },
+        })!;
+        Assert.Equal(ContainerEventKind.Removed, launched.Kind);
+        Assert.True(launched.Managed);
+        var other = DockerEngineClient.ToEvent(new Message
+        {
+            Type = "container", Action = "start", Time = 7,
+            Actor = new Actor { ID = "c0", Attributes = new Dictionary<string, string> { ["name"] = "web", [DockerEngineClient.ManagedLabel] = "false" } },
+        })!;
+        Assert.Equal(ContainerEventKind.Started, other.Kind);
+        Assert.False(other.Managed);
+    }
 }

@@ -74,9 +74,12 @@ public static class ContainerHosts
 }
 
 /// <summary>What happened to a container, from the runtime's event stream.</summary>
-public enum ContainerEventKind { Died, Started, Restarted, HealthChanged }
+public enum ContainerEventKind { Died, Started, Restarted, HealthChanged, Removed }
 
-/// <summary>One container event; <see cref="Key"/> identifies it across a reconnect's replay.</summary>
+/// <summary>
+/// One container event; <see cref="Key"/> identifies it across a reconnect's replay. <paramref name="Managed"/>: the container
+/// carries the managed label (launched by the assistant), so the watch can follow bots it was not configured with.
+/// </summary>
 public sealed record ContainerEvent(
     ContainerEventKind Kind,
     string ContainerId,
@@ -84,7 +87,8 @@ public sealed record ContainerEvent(
     DateTimeOffset Time,
     long TimeNano,
     int? ExitCode = null,
-    string? Health = null)
+    string? Health = null,
+    bool Managed = false)
 {
     /// <summary>Same event, same key (the daemon replays events after <c>since</c> on reconnect).</summary>
     public string Key => $"{TimeNano}/{ContainerId}/{Kind}";

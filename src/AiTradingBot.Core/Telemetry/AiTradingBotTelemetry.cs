@@ -98,6 +98,7 @@ public static class AiTradingBotTelemetry
         operation = operation.Split('\'', 2)[0].Trim();
         var activity = Activities.StartActivity("docker " + operation, ActivityKind.Client);
         activity?.SetTag("aitradingbot.docker.host", host);
+        activity?.SetTag("aitradingbot.docker.operation", operation);
         return new DockerRequest(host, operation, Stopwatch.GetTimestamp(), activity);
     }
 

@@ -1,6 +1,8 @@
 using AiTradingBot.Core.Assistant;
+using AiTradingBot.Core.Containers;
 using AiTradingBot.Core.Execution;
 using AiTradingBot.Core.Plans.Actions;
+using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Tests.Support;
 using Xunit;
 
@@ -38,8 +40,11 @@ public sealed class LaunchTests : IAsyncLifetime
     public async Task Removing_is_gated_and_only_for_launched_containers()
     {
         await _host.ConfirmAsync((await _host.SayAsync("/launch grid delta")).Card!.Id);
+        Assert.Null(await _host.Get<IKeyValueStore>().GetAsync(ContainerHosts.ExpectedChangeKey(ContainerHosts.Default, "delta"), CancellationToken.None));
         var remove = await _host.ConfirmAsync((await _host.SayAsync("/remove delta")).Card!.Id);
         Assert.IsType<RemoveResult>(remove.Outcome!.Steps[0].Result);
+        // The removal kills the bot: marked as the assistant's own change, so the container watch does not call it unexpected.
+        Assert.NotNull(await _host.Get<IKeyValueStore>().GetAsync(ContainerHosts.ExpectedChangeKey(ContainerHosts.Default, "delta"), CancellationToken.None));
 
         // Validation refuses a configured system before any card (issue 13: every catalog action is validated).
         var configured = await _host.SayAsync("/remove shortseller_trading");

@@ -14,7 +14,7 @@ namespace AiTradingBot.Core.Execution.Handlers;
 /// environment are used (parameters fill placeholders), launched containers carry the managed label, and configured
 /// systems are never removed.
 /// </summary>
-public sealed partial class LaunchStepHandler(IContainerRuntime runtime, SystemRegistry systems, IOptions<LaunchOptions> options) : IStepHandler
+public sealed partial class LaunchStepHandler(IContainerRuntime runtime, SystemRegistry systems, IOptions<LaunchOptions> options, IKeyValueStore store) : IStepHandler
 {
     /// <summary>The label every launched container carries.</summary>
     public const string ManagedLabel = "aitradingbot.managed";
@@ -55,10 +55,12 @@ public sealed partial class LaunchStepHandler(IContainerRuntime runtime, SystemR
             case SystemRemoveArgs a:
             {
                 if (systems.Find(a.Name) is not null) throw new StepFailedException($"'{a.Name}' is a configured system; it is never removed.");
-                var host = await FindHostAsync(a.Name, ct).ConfigureAwait(false);
+                var (hostName, host) = await FindHostAsync(a.Name, ct).ConfigureAwait(false);
                 var info = await host.InspectAsync(a.Name, ct).ConfigureAwait(false);
                 if (!info.Labels.TryGetValue(ManagedLabel, out var managed) || managed != "true")
                     throw new StepFailedException($"{a.Name} was not launched by the assistant (no {ManagedLabel} label); it is never removed.");
+                // Removing a running bot kills it first: the watcher must not report that death as unexpected.
+                await store.SetAsync(ContainerHosts.ExpectedChangeKey(hostName, a.Name), "1", TimeSpan.FromMinutes(2), ct).ConfigureAwait(false);
                 await host.RemoveAsync(a.Name, force: true, ct).ConfigureAwait(false);
                 return new RemoveResult(a.Name);
             }
@@ -71,9 +73,13 @@ public sealed partial class LaunchStepHandler(IContainerRuntime runtime, SystemR
     /// The host where a launched bot lives: the only host, or the one whose managed containers include it (a bot name is
     /// looked for on every host concurrently; the same name on two hosts is refused rather than guessed).
     /// </summary>
-    private async Task<IContainerRuntime> FindHostAsync(string name, CancellationToken ct)
+    private async Task<(string Name, IContainerRuntime Runtime)> FindHostAsync(string name, CancellationToken ct)
     {
-        if (runtime.Hosts.Count <= 1) return runtime.OnHost(runtime.Hosts.Count == 1 ? runtime.Hosts[0] : ContainerHosts.Default);
+        if (runtime.Hosts.Count <= 1)
+        {
+            var only = runtime.Hosts.Count == 1 ? runtime.Hosts[0] : ContainerHosts.Default;
+            return (only, runtime.OnHost(only));
+        }
         var found = await Task.WhenAll(runtime.Hosts.Select(async h =>
         {
             try
@@ -89,7 +95,7 @@ public sealed partial class LaunchStepHandler(IContainerRuntime runtime, SystemR
         var hosts = found.OfType<string>().ToList();
         return hosts.Count switch
         {
-            1 => runtime.OnHost(hosts[0]),
+            1 => (hosts[0], runtime.OnHost(hosts[0])),
             0 => throw new StepFailedException($"No container named {name} was launched by the assistant on any host ({string.Join(", ", runtime.Hosts)})."),
             _ => throw new StepFailedException($"{name} exists on several hosts ({string.Join(", ", hosts)}); remove it on the host by hand."),
         };
