@@ -1,9 +1,17 @@
+using AiTradingBot.Core.Configuration;
+using AiTradingBot.Core.Containers;
+using AiTradingBot.Core.Systems;
 using Microsoft.Extensions.Options;
 
 namespace AiTradingBot.Docker;
 
-/// <summary>Checks the <c>Docker</c> section at start so a typo fails the host instead of the first stop.</summary>
-internal sealed partial class DockerOptionsValidator : IValidateOptions<DockerOptions>
+/// <summary>
+/// Checks the <c>Docker</c> section at start so a typo fails the host instead of the first stop; with the systems and
+/// launch templates given, also that every <c>Host</c> they name is a configured Docker host (a typo there would
+/// otherwise only show when someone first stops that system).
+/// </summary>
+internal sealed partial class DockerOptionsValidator(bool withDefaultHost = true, SystemRegistry? systems = null, IOptions<LaunchOptions>? launch = null)
+    : IValidateOptions<DockerOptions>
 {
     /// <summary>Validates every key with a message naming it.</summary>
     public ValidateOptionsResult Validate(string? name, DockerOptions options)
@@ -28,8 +36,24 @@ internal sealed partial class DockerOptionsValidator : IValidateOptions<DockerOp
             if (!string.IsNullOrWhiteSpace(host.ApiVersion) && !DockerApiVersion.TryParse(host.ApiVersion, out _))
                 errors.Add($"Docker:Hosts:{hostName}:ApiVersion: '{host.ApiVersion}' is not a version like 1.41.");
         }
+        var known = options.Hosts.Keys.Select(ContainerHosts.Normalize).ToHashSet(StringComparer.Ordinal);
+        if (withDefaultHost) known.Add(ContainerHosts.Default);
+        var choices = string.Join(", ", known.Order(StringComparer.Ordinal));
+        // The built-in table (no Systems configured) is the seed's default and is not held to the configured hosts.
+        foreach (var system in ReferenceEquals(systems, SystemRegistry.Default) ? [] : systems?.Systems ?? [])
+            if (!known.Contains(system.Host))
+                errors.Add($"Systems:{system.Name}:Host: '{system.Host}' is not a configured Docker host ({HostHint(system.Host, choices)}).");
+        foreach (var (template, t) in launch?.Value.Templates ?? [])
+        {
+            var host = ContainerHosts.Normalize(t.Host);
+            if (!known.Contains(host))
+                errors.Add($"Launch:Templates:{template}:Host: '{host}' is not a configured Docker host ({HostHint(host, choices)}).");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static string HostHint(string host, string choices) =>
+        (ContainerHosts.IsDefault(host) ? "set Docker:Endpoint" : $"add Docker:Hosts:{host}:Endpoint") + $", or use one of: {choices}";
 
     private static void Range(List<string> errors, string key, int value, int min, int max)
     {

@@ -1,5 +1,7 @@
+using AiTradingBot.Core.Configuration;
 using AiTradingBot.Core.Containers;
 using AiTradingBot.Core.Ports;
+using AiTradingBot.Core.Systems;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,7 +33,8 @@ public static class DockerServiceCollectionExtensions
         var withDefault = endpointConfigured || !hostsConfigured;
 
         services.AddOptions<DockerOptions>().Bind(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DockerOptions>, DockerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DockerOptions>>(sp =>
+            new DockerOptionsValidator(withDefault, sp.GetService<SystemRegistry>(), sp.GetService<IOptions<LaunchOptions>>()));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DockerOptions>>().Value;

@@ -147,4 +147,66 @@ public sealed class DockerHostsRegistrationTests
         var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<DockerOptions>>().Value);
         Assert.Contains(named, ex.Message);
     }
+
+    [Theory]
+    [InlineData("Systems:bravo:Host", "c", "Systems:bravo:Host: 'c' is not a configured Docker host (add Docker:Hosts:c:Endpoint, or use one of: b, default)")]
+    [InlineData("Launch:Templates:grid:Host", "C", "Launch:Templates:grid:Host: 'c' is not a configured Docker host")]
+    public void A_system_or_template_on_an_unknown_host_fails_at_start_naming_its_key(string key, string value, string message)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Docker:Endpoint"] = "unix:///nonexistent/a.sock",
+            ["Docker:Hosts:b:Endpoint"] = "unix:///nonexistent/b.sock",
+            ["Systems:alpha:Container"] = "alpha_c",
+            ["Systems:bravo:Container"] = "bravo_c",
+            ["Systems:bravo:Host"] = "b",
+            ["Launch:Templates:grid:Image"] = "grid:1",
+            ["Launch:Templates:grid:Host"] = "b",
+            [key] = value,
+        };
+        using var sp = BuildWithSystems(settings);
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<DockerOptions>>().Value);
+        Assert.Contains(message, ex.Message);
+    }
+
+    [Fact]
+    public void Systems_and_templates_on_configured_hosts_pass_and_without_docker_endpoint_the_default_host_is_unknown()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Docker:Endpoint"] = "unix:///nonexistent/a.sock",
+            ["Docker:Hosts:b:Endpoint"] = "unix:///nonexistent/b.sock",
+            ["Systems:alpha:Container"] = "alpha_c",
+            ["Systems:bravo:Container"] = "bravo_c",
+            ["Systems:bravo:Host"] = "B",
+            ["Launch:Templates:grid:Image"] = "grid:1",
+        };
+        using (var sp = BuildWithSystems(settings))
+            Assert.NotNull(sp.GetRequiredService<IOptions<DockerOptions>>().Value);
+
+        settings.Remove("Docker:Endpoint");
+        using var without = BuildWithSystems(settings);
+        var ex = Assert.Throws<OptionsValidationException>(() => without.GetRequiredService<IOptions<DockerOptions>>().Value);
+        Assert.Contains("Systems:alpha:Host: 'default' is not a configured Docker host (set Docker:Endpoint, or use one of: b)", ex.Message);
+        Assert.Contains("Launch:Templates:grid:Host: 'default'", ex.Message);
+        Assert.DoesNotContain("bravo", ex.Message);
+    }
+
+    [Fact]
+    public void The_built_in_systems_table_is_not_held_to_the_configured_hosts()
+    {
+        using var sp = BuildWithSystems(new() { ["Docker:Hosts:b:Endpoint"] = "unix:///nonexistent/b.sock" });
+        Assert.NotNull(sp.GetRequiredService<IOptions<DockerOptions>>().Value);
+    }
+
+    private static ServiceProvider BuildWithSystems(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton(Core.Systems.SystemRegistry.FromOptions(
+            configuration.GetSection("Systems").Get<Dictionary<string, Core.Systems.SystemOptions>>()));
+        services.Configure<Core.Configuration.LaunchOptions>(configuration.GetSection("Launch"));
+        services.AddAiTradingBotDocker(configuration);
+        return services.BuildServiceProvider();
+    }
 }
