@@ -22,6 +22,7 @@ public sealed class TelegramUpdateHandler(
     TelegramReplyRenderer renderer,
     TelegramPrincipals principals,
     TelegramBotIdentity identity,
+    TelegramCardMessages cards,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<TelegramUpdateHandler> logger)
@@ -70,7 +71,15 @@ public sealed class TelegramUpdateHandler(
         var menu = string.Equals(text, MenuCommand, StringComparison.OrdinalIgnoreCase);
         var reply = await WithTypingAsync(chat.Id,
             () => assistant.HandleAsync(new IncomingMessage(Channel, ChatIdOf(chat.Id), principal, menu ? "/help" : text), ct), ct).ConfigureAwait(false);
-        await sender.SendAsync(chat.Id, renderer.Render(reply, withMainMenu: menu), false, ct).ConfigureAwait(false);
+        await SendReplyAsync(chat.Id, reply, renderer.Render(reply, withMainMenu: menu), ct).ConfigureAwait(false);
+    }
+
+    // A card's message is remembered so that a confirmation on the web or through the API can edit it to the result.
+    private async Task SendReplyAsync(long chatId, AssistantReply reply, OutgoingReply outgoing, CancellationToken ct)
+    {
+        var last = await sender.SendAsync(chatId, outgoing, false, ct).ConfigureAwait(false);
+        if (reply is { Kind: ReplyKind.AwaitingConfirmation, Card: { } card } && last is { } messageId)
+            await cards.RecordAsync(card, chatId, messageId, ct).ConfigureAwait(false);
     }
 
     private async Task OnCallbackAsync(CallbackQuery query, CancellationToken ct)
@@ -95,7 +104,7 @@ public sealed class TelegramUpdateHandler(
             if (command is null) return;
             var reply = await WithTypingAsync(chatId,
                 () => assistant.HandleAsync(new IncomingMessage(Channel, ChatIdOf(chatId), principal, command), ct), ct).ConfigureAwait(false);
-            await sender.SendAsync(chatId, renderer.Render(reply), false, ct).ConfigureAwait(false);
+            await SendReplyAsync(chatId, reply, renderer.Render(reply), ct).ConfigureAwait(false);
             return;
         }
 
