@@ -12,7 +12,8 @@ namespace AiTradingBot.Telegram.Tests.Unit;
 /// <summary>One client span per Bot API call, with the method and outcome, never the token or the text.</summary>
 public sealed class TelegramSpanTests : IDisposable
 {
-    private static readonly ActivitySource TestSource = new("AiTradingBot.Telegram.Tests.Spans");
+    private const string TestSourceName = "AiTradingBot.Telegram.Tests.Spans";
+    private static readonly ActivitySource TestSource = new(TestSourceName);
     private readonly ChannelHarness _h = new(new Dictionary<string, string?> { ["Telegram:MaxRetries"] = "2" });
     private readonly ConcurrentQueue<Activity> _stopped = new();
     private readonly ActivityListener _listener;
@@ -20,9 +21,12 @@ public sealed class TelegramSpanTests : IDisposable
 
     public TelegramSpanTests()
     {
+        // Both sources exist before the listener is added (a source created inside ShouldListenTo can miss it).
+        _ = TestSource.Name;
+        _ = TelegramTelemetry.Activities.Name;
         _listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name is TelegramTelemetry.Name || s == TestSource,
+            ShouldListenTo = s => s.Name is TelegramTelemetry.Name or TestSourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _stopped.Enqueue,
         };
