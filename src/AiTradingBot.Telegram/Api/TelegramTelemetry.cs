@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace AiTradingBot.Telegram.Api;
 
 /// <summary>
-/// The Telegram adapter's spans: one client activity per Bot API call (<see cref="TelegramApi.CallAsync{T}"/>), named
-/// after the method, tagged with the outcome and the number of attempts. Never the token, a chat's text or a URL
-/// (Bot API URLs hold the token).
+/// The Telegram adapter's spans: one consumer activity per update handled ("telegram update", the parent of the core's
+/// message span and of the replies) and one client activity per Bot API call (<see cref="TelegramApi.CallAsync{T}"/>),
+/// named after the method, tagged with the outcome and the number of attempts. Never the token, a chat's text or a
+/// URL (Bot API URLs hold the token).
 /// </summary>
 public static class TelegramTelemetry
 {
@@ -23,6 +24,9 @@ public static class TelegramTelemetry
 
     /// <summary>Tag: Telegram's error code of a failed call.</summary>
     public const string ErrorCodeTag = "telegram.error_code";
+
+    /// <summary>Tag of the update span: message or callback_query.</summary>
+    public const string UpdateKindTag = "telegram.update_kind";
 
     /// <summary>Tag: attempts made (1 without retries).</summary>
     public const string AttemptsTag = "telegram.attempts";

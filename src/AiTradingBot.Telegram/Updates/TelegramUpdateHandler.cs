@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using AiTradingBot.Core.Assistant;
 using AiTradingBot.Core.Rendering;
@@ -37,13 +38,24 @@ public sealed class TelegramUpdateHandler(
     private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(4);
     private readonly TelegramOptions _options = options.Value;
 
-    /// <summary>Handles one update (a message or a button press); other kinds are ignored.</summary>
-    public Task HandleAsync(Update update, CancellationToken ct) => update switch
+    /// <summary>
+    /// Handles one update (a message or a button press); other kinds are ignored. One consumer span per update, the
+    /// parent of the core's message span and of the Bot API calls that answer it.
+    /// </summary>
+    public async Task HandleAsync(Update update, CancellationToken ct)
     {
-        { Message: { } m } => OnMessageAsync(m, ct),
-        { CallbackQuery: { } q } => OnCallbackAsync(q, ct),
-        _ => Task.CompletedTask,
-    };
+        ArgumentNullException.ThrowIfNull(update);
+        var kind = update switch { { Message: not null } => "message", { CallbackQuery: not null } => "callback_query", _ => null };
+        if (kind is null) return;
+        using var activity = TelegramTelemetry.Activities.StartActivity("telegram update", ActivityKind.Consumer);
+        activity?.SetTag(TelegramTelemetry.UpdateKindTag, kind);
+        await (update switch
+        {
+            { Message: { } m } => OnMessageAsync(m, ct),
+            { CallbackQuery: { } q } => OnCallbackAsync(q, ct),
+            _ => Task.CompletedTask,
+        }).ConfigureAwait(false);
+    }
 
     /// <summary>The chat an update belongs to (for ordering), or null.</summary>
     public static long? ChatOf(Update update) => update.Message?.Chat?.Id ?? update.CallbackQuery?.Message?.Chat?.Id ?? update.CallbackQuery?.From?.Id;

@@ -97,6 +97,21 @@ public sealed class TelegramSpanTests : IDisposable
     }
 
     [Fact]
+    public async Task An_update_is_one_consumer_span_with_the_reply_calls_as_its_children()
+    {
+        _h.Assistant.OnMessage = _ => FakeAssistant.Reply(Core.Assistant.ReplyKind.Nothing, "nothing to do");
+
+        var spans = await SpansOf(() => _h.Get<Updates.TelegramUpdateProcessor>().ProcessAsync(ChannelHarness.Message(1, ChannelHarness.Admin, "my secret words"), Ct));
+
+        var update = Assert.Single(spans);
+        Assert.Equal("telegram update", update.DisplayName);
+        Assert.Equal(ActivityKind.Consumer, update.Kind);
+        Assert.Equal("message", update.GetTagItem(TelegramTelemetry.UpdateKindTag));
+        Assert.Contains(_stopped, a => a.ParentSpanId == update.SpanId && a.DisplayName == "sendMessage");
+        Assert.DoesNotContain(Values(update), v => v.Contains("secret words", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_adapters_http_requests_are_marked_so_generic_http_spans_can_leave_their_urls_out()
     {
         await _h.Get<TelegramSender>().SendAsync(1001, OutgoingReply.Text("hello"), false, Ct);
