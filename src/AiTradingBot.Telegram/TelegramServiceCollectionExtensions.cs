@@ -1,3 +1,4 @@
+using AiTradingBot.Core.Gate;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Telegram.Api;
 using AiTradingBot.Telegram.Rendering;
@@ -34,6 +35,7 @@ public static class TelegramServiceCollectionExtensions
         // per call (getUpdates waits longer); the pooled connections are renewed so DNS changes are followed.
         services.AddHttpClient(TelegramApi.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()
+            .AddHttpMessageHandler(() => new TelegramTelemetry.MarkingHandler())
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.TryAddSingleton<ITelegramBotClient>(sp =>
@@ -53,10 +55,14 @@ public static class TelegramServiceCollectionExtensions
         services.TryAddSingleton<TelegramUpdateProcessor>();
         services.TryAddSingleton<TelegramStartupService>();
         services.TryAddSingleton<TelegramNotificationChannel>();
+        services.TryAddSingleton<TelegramCardMessages>();
+        services.TryAddSingleton<ConfirmationEvents>();
+        services.TryAddSingleton<TelegramCardEditor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, TelegramNotificationChannel>(sp => sp.GetRequiredService<TelegramNotificationChannel>()));
 
         services.AddHostedService(sp => sp.GetRequiredService<TelegramStartupService>());
         services.AddHostedService(sp => sp.GetRequiredService<TelegramNotificationChannel>());
+        services.AddHostedService(sp => sp.GetRequiredService<TelegramCardEditor>());
         var mode = section.GetValue<TelegramMode?>(nameof(TelegramOptions.Mode)) ?? TelegramMode.Polling;
         if (mode == TelegramMode.Polling) services.AddHostedService<TelegramPollingService>();
         return services;

@@ -149,7 +149,7 @@ public sealed partial class AssistantService(
         // A notional order is sized once, here: the card shows the exact quantity and that quantity is what is sent.
         var (waiting, sizedAt) = SizeNotionalOrders(shown, check.Market, firstGated);
         using var gating = AiTradingBotTelemetry.Activities.StartActivity("gate");
-        var pending = await gate.CreateAsync(message.Channel, message.ChatId, message.User.UserId, message.User.UserName, text, waiting, ct, sizedAt).ConfigureAwait(false);
+        var pending = await gate.CreateAsync(message.Channel, message.ChatId, message.User, text, waiting, ct, sizedAt).ConfigureAwait(false);
 
         if (plan.Origin == PlanOrigin.Deterministic && waiting is [{ Args: SystemKillswitchArgs }] && KillswitchConfirm().IsMatch(text))
         {
@@ -185,7 +185,7 @@ public sealed partial class AssistantService(
         if (denied is not null) return denied;
         GateResult result;
         using (AiTradingBotTelemetry.Activities.StartActivity("gate"))
-            result = await gate.ConfirmAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User.UserId, ct).ConfigureAwait(false);
+            result = await gate.ConfirmAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User, ct).ConfigureAwait(false);
         CountConfirmation(result.Status);
         var input = result.Pending?.Input ?? "(confirmation)";
         var message = new IncomingMessage(request.Channel, request.ChatId, request.User, input);
@@ -311,7 +311,7 @@ public sealed partial class AssistantService(
     {
         var denied = await AuthorizeConfirmationAsync(request, "cancel", ct).ConfigureAwait(false);
         if (denied is not null) return denied;
-        var result = await gate.CancelAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User.UserId, ct).ConfigureAwait(false);
+        var result = await gate.CancelAsync(request.ConfirmationId, request.Channel, request.ChatId, request.User, ct).ConfigureAwait(false);
         CountConfirmation(result.Status);
         if (result.Status is GateStatus.Cancelled or GateStatus.Expired)
         {
@@ -328,7 +328,7 @@ public sealed partial class AssistantService(
         if (confirmationEvents is null || pending is null) return reply;
         try
         {
-            await confirmationEvents.PublishAsync(new ConfirmationResolved(pending.Id, pending.Channel, pending.ChatId, pending.UserId, request.Channel, reply, time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+            await confirmationEvents.PublishAsync(new ConfirmationResolved(pending.Id, pending.Channel, pending.ChatId, pending.UserId, request.Channel, reply, time.GetUtcNow(), pending.UserName), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -351,7 +351,7 @@ public sealed partial class AssistantService(
     private AssistantReply GateReply(GateStatus status) => status switch
     {
         GateStatus.AlreadyHandled => Reply(ReplyKind.AlreadyHandled, null, messages: ["That was already handled; nothing more was done."]),
-        GateStatus.NotYours => Reply(ReplyKind.NotYours, null, messages: ["Only the person who asked can confirm or cancel this, in the same chat."]),
+        GateStatus.NotYours => Reply(ReplyKind.NotYours, null, messages: ["Only the person who asked can confirm or cancel this: in the chat where they asked, or signed in as themselves on the web."]),
         _ => Reply(ReplyKind.NotYours, null, messages: ["There is nothing waiting for your confirmation. Send the command again."]),
     };
 

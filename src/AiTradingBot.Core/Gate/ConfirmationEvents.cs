@@ -5,7 +5,8 @@ namespace AiTradingBot.Core.Gate;
 /// <summary>
 /// A pending confirmation was resolved (confirmed and run, refused at confirmation, cancelled or expired), in
 /// whatever channel. Carries where the card was created (<see cref="Channel"/>, <see cref="ChatId"/>) so the
-/// channel that shows it can remove or edit it, and the reply so it can show the result.
+/// channel that shows it can remove or edit it, and the reply so it can show the result. Only the user who asked can
+/// resolve a card, so <see cref="UserId"/> / <see cref="UserName"/> (as the card's channel knows them) name who did.
 /// </summary>
 public sealed record ConfirmationResolved(
     string ConfirmationId,
@@ -14,7 +15,8 @@ public sealed record ConfirmationResolved(
     string UserId,
     string ResolvedInChannel,
     AssistantReply Reply,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? UserName = null);
 
 /// <summary>
 /// In-process fan-out of <see cref="ConfirmationResolved"/> to channels (web page, Telegram card editing).

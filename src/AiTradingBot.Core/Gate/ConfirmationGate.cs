@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using AiTradingBot.Core.Assistant;
 using AiTradingBot.Core.Configuration;
 using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Ports;
@@ -14,52 +15,90 @@ public enum GateStatus { Confirmed, Cancelled, Expired, AlreadyHandled, NotYours
 public sealed record GateResult(GateStatus Status, PendingConfirmation? Pending, IReadOnlyList<PlanStep>? Steps);
 
 /// <summary>
-/// The one gate. A gated plan is stored under a random id bound to channel, chat, user and the hash of its
-/// normalized steps; it expires and is consumed with an atomic get-and-delete, so exactly one confirmation wins
-/// even under concurrent presses on several instances sharing the store.
+/// The one gate. A gated plan is stored under a random id bound to the user who asked (their canonical key, the same
+/// in every channel: see <see cref="UserKeys"/>), to the chat within the channel it came from, and to the hash of its
+/// normalized steps; it expires and is consumed with an atomic get-and-delete, so exactly one confirmation wins even
+/// under concurrent presses on several instances sharing the store.
 /// </summary>
 public sealed class ConfirmationGate(IKeyValueStore store, TimeProvider time, IOptions<AssistantOptions> options)
 {
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    private static readonly TimeSpan Tombstone = TimeSpan.FromHours(1);
 
-    /// <summary>Stores a gated plan and returns its pending confirmation.</summary>
-    public async Task<PendingConfirmation> CreateAsync(string channel, string chatId, string userId, string? userName, string input, IReadOnlyList<PlanStep> steps, CancellationToken ct,
+    /// <summary>How long a resolved or expired confirmation is remembered past its expiry (late presses are told why).</summary>
+    public static readonly TimeSpan Tombstone = TimeSpan.FromHours(1);
+
+    /// <summary>Stores a gated plan for a user known only in <paramref name="channel"/> (no cross-channel identity).</summary>
+    public Task<PendingConfirmation> CreateAsync(string channel, string chatId, string userId, string? userName, string input, IReadOnlyList<PlanStep> steps, CancellationToken ct,
+        IReadOnlyDictionary<string, decimal>? sizedAt = null) =>
+        CreateAsync(channel, chatId, new Principal(userId, userName, UserRole.Admin), input, steps, ct, sizedAt);
+
+    /// <summary>Stores a gated plan and returns its pending confirmation, bound to <paramref name="user"/>'s key.</summary>
+    public async Task<PendingConfirmation> CreateAsync(string channel, string chatId, Principal user, string input, IReadOnlyList<PlanStep> steps, CancellationToken ct,
         IReadOnlyDictionary<string, decimal>? sizedAt = null)
     {
+        ArgumentNullException.ThrowIfNull(user);
         var now = time.GetUtcNow();
-        var pending = new PendingConfirmation(NewId(), channel, chatId, userId, userName, input, PlanJson.SerializeSteps(steps), PlanJson.Hash(steps), now, now + options.Value.ConfirmationTtl, sizedAt);
+        var key = user.KeyIn(channel);
+        var pending = new PendingConfirmation(NewId(), channel, chatId, user.UserId, user.UserName, input, PlanJson.SerializeSteps(steps), PlanJson.Hash(steps), now,
+            now + options.Value.ConfirmationTtl, sizedAt, key);
         // Kept past expiry so a late press is told "expired" rather than "unknown".
         await store.SetAsync(PendingKey(pending.Id), JsonSerializer.Serialize(pending), options.Value.ConfirmationTtl + Tombstone, ct).ConfigureAwait(false);
-        await store.SetAsync(LatestKey(channel, chatId, userId), pending.Id, options.Value.ConfirmationTtl, ct).ConfigureAwait(false);
+        await store.SetAsync(LatestKey(channel, chatId, key), pending.Id, options.Value.ConfirmationTtl, ct).ConfigureAwait(false);
         return pending;
     }
 
-    /// <summary>Confirms: same channel, chat and user, unexpired, untampered, once.</summary>
+    /// <summary>Confirms as a user known only in <paramref name="channel"/>.</summary>
     public Task<GateResult> ConfirmAsync(string? id, string channel, string chatId, string userId, CancellationToken ct) =>
-        ResolveAsync(id, channel, chatId, userId, confirm: true, ct);
+        ResolveAsync(id, channel, chatId, new Principal(userId, null, UserRole.Admin), confirm: true, ct);
+
+    /// <summary>Cancels as a user known only in <paramref name="channel"/>.</summary>
+    public Task<GateResult> CancelAsync(string? id, string channel, string chatId, string userId, CancellationToken ct) =>
+        ResolveAsync(id, channel, chatId, new Principal(userId, null, UserRole.Admin), confirm: false, ct);
+
+    /// <summary>
+    /// Confirms: the same user (by key, in any channel), from the same chat when in the card's own channel,
+    /// unexpired, untampered, once. Without an id, the caller's latest card in this channel and chat.
+    /// </summary>
+    public Task<GateResult> ConfirmAsync(string? id, string channel, string chatId, Principal user, CancellationToken ct) =>
+        ResolveAsync(id, channel, chatId, user, confirm: true, ct);
 
     /// <summary>Cancels a pending plan (same rules; nothing executes).</summary>
-    public Task<GateResult> CancelAsync(string? id, string channel, string chatId, string userId, CancellationToken ct) =>
-        ResolveAsync(id, channel, chatId, userId, confirm: false, ct);
+    public Task<GateResult> CancelAsync(string? id, string channel, string chatId, Principal user, CancellationToken ct) =>
+        ResolveAsync(id, channel, chatId, user, confirm: false, ct);
 
-    private async Task<GateResult> ResolveAsync(string? id, string channel, string chatId, string userId, bool confirm, CancellationToken ct)
+    /// <summary>
+    /// Whether <paramref name="user"/> in <paramref name="channel"/> / <paramref name="chatId"/> may resolve
+    /// <paramref name="pending"/>: the same person, and when in the channel the card was created in, the same chat
+    /// (chat ids mean nothing across channels: a web caller's "chat" is their user id).
+    /// </summary>
+    public static bool IsOwnedBy(PendingConfirmation pending, string channel, string chatId, Principal user)
     {
-        id = string.IsNullOrWhiteSpace(id) ? await store.GetAsync(LatestKey(channel, chatId, userId), ct).ConfigureAwait(false) : id.Trim().ToUpperInvariant();
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(user);
+        if (!string.Equals(OwnerKey(pending), user.KeyIn(channel), StringComparison.Ordinal)) return false;
+        return pending.Channel != channel || pending.ChatId == chatId;
+    }
+
+    private static string OwnerKey(PendingConfirmation pending) => pending.UserKey ?? UserKeys.Local(pending.Channel, pending.UserId);
+
+    private async Task<GateResult> ResolveAsync(string? id, string channel, string chatId, Principal user, bool confirm, CancellationToken ct)
+    {
+        id = string.IsNullOrWhiteSpace(id) ? await store.GetAsync(LatestKey(channel, chatId, user.KeyIn(channel)), ct).ConfigureAwait(false) : id.Trim().ToUpperInvariant();
         if (id is null) return new GateResult(GateStatus.NotFound, null, null);
         var json = await store.GetAsync(PendingKey(id), ct).ConfigureAwait(false);
         if (json is null)
             return new GateResult(await store.GetAsync(DoneKey(id), ct).ConfigureAwait(false) is null ? GateStatus.NotFound : GateStatus.AlreadyHandled, null, null);
         var pending = JsonSerializer.Deserialize<PendingConfirmation>(json)!;
         // Wrong user or chat must not consume the token: check before the atomic take.
-        if (pending.UserId != userId || pending.ChatId != chatId || pending.Channel != channel)
+        if (!IsOwnedBy(pending, channel, chatId, user))
             return new GateResult(GateStatus.NotYours, pending, null);
         // The tombstone goes in before the atomic take, so a concurrent press that finds the token gone is told
         // "already handled" rather than "nothing waiting".
         await store.SetAsync(DoneKey(id), "claimed", Tombstone, ct).ConfigureAwait(false);
         var taken = await store.GetDeleteAsync(PendingKey(id), ct).ConfigureAwait(false);
         if (taken is null) return new GateResult(GateStatus.AlreadyHandled, pending, null);
-        await store.DeleteAsync(LatestKey(channel, chatId, userId), ct).ConfigureAwait(false);
+        // "yes" in the card's chat must not find it any more; a newer card of the same user stays the latest.
+        await store.DeleteIfValueAsync(LatestKey(pending.Channel, pending.ChatId, OwnerKey(pending)), id, ct).ConfigureAwait(false);
         if (time.GetUtcNow() >= pending.ExpiresAt)
         {
             await store.SetAsync(DoneKey(id), "expired", Tombstone, ct).ConfigureAwait(false);
@@ -82,5 +121,5 @@ public sealed class ConfirmationGate(IKeyValueStore store, TimeProvider time, IO
 
     private static string DoneKey(string id) => $"gate:done:{id}";
 
-    private static string LatestKey(string channel, string chatId, string userId) => $"gate:latest:{channel}:{chatId}:{userId}";
+    private static string LatestKey(string channel, string chatId, string userKey) => $"gate:latest:{channel}:{chatId}:{userKey}";
 }

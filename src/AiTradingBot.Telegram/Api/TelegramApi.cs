@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using AiTradingBot.Telegram.Sending;
 using Microsoft.Extensions.Logging;
@@ -49,8 +50,12 @@ public sealed class TelegramApi(ITelegramBotClient bot, SendPacer pacer, IOption
     {
         var retries = kind == TelegramCallKind.BestEffort ? 0 : _options.MaxRetries;
         var timeout = _options.RequestTimeout + extraTimeout;
+        // One span per call, retries included: the method and how it ended, nothing of the request's content.
+        using var activity = TelegramTelemetry.Activities.StartActivity(method, ActivityKind.Client);
+        activity?.SetTag(TelegramTelemetry.MethodTag, method);
         for (var attempt = 0; ; attempt++)
         {
+            activity?.SetTag(TelegramTelemetry.AttemptsTag, attempt + 1);
             await pacer.WaitAsync(chatId, ct).ConfigureAwait(false);
             TelegramApiException failure;
             bool retryable;
@@ -59,7 +64,14 @@ public sealed class TelegramApi(ITelegramBotClient bot, SendPacer pacer, IOption
             {
                 using var timeoutCts = new CancellationTokenSource(timeout, time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
-                return await call(bot, linked.Token).ConfigureAwait(false);
+                var result = await call(bot, linked.Token).ConfigureAwait(false);
+                activity?.SetTag(TelegramTelemetry.OutcomeTag, "ok");
+                return result;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                activity?.SetTag(TelegramTelemetry.OutcomeTag, "cancelled");
+                throw;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -93,7 +105,18 @@ public sealed class TelegramApi(ITelegramBotClient bot, SendPacer pacer, IOption
                     _ => false,
                 };
             }
-            if (!retryable || attempt >= retries) throw failure;
+            if (!retryable || attempt >= retries)
+            {
+                if (activity is not null)
+                {
+                    var outcome = failure.TimedOut ? "timeout" : failure.IsNetworkError ? "network_error" : "error";
+                    activity.SetTag(TelegramTelemetry.OutcomeTag, outcome);
+                    if (failure.ErrorCode != 0) activity.SetTag(TelegramTelemetry.ErrorCodeTag, failure.ErrorCode);
+                    // Only the code: a description may quote what was sent.
+                    activity.SetStatus(ActivityStatusCode.Error, failure.ErrorCode != 0 ? failure.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : outcome);
+                }
+                throw failure;
+            }
             var delay = wait ?? Backoff(attempt);
             if (delay > TimeSpan.Zero)
             {

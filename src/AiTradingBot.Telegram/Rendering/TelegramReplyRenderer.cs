@@ -46,11 +46,23 @@ public sealed class TelegramReplyRenderer(IOptions<TelegramOptions> options, Tim
             _ => null,
         }).OfType<OutgoingPhoto>().ToList();
 
-    /// <summary>What a confirmation card becomes after a press: the result, "cancelled" or "expired".</summary>
-    public OutgoingReply RenderPressResult(AssistantReply reply, Principal presser)
+    /// <summary>
+    /// What a confirmation card becomes after a press: the result, "cancelled" or "expired". <paramref name="resolvedIn"/>:
+    /// the channel it was resolved in when not Telegram ("web", "cli"), named after who did it.
+    /// </summary>
+    public OutgoingReply RenderPressResult(AssistantReply reply, Principal presser, string? resolvedIn = null)
     {
+        ArgumentNullException.ThrowIfNull(reply);
+        ArgumentNullException.ThrowIfNull(presser);
         var (shown, documents) = SplitLongLogs(reply);
-        var who = HtmlMarkup.Instance.Escape(presser.UserName is { Length: > 0 } n ? "@" + n : presser.UserId);
+        var where = resolvedIn switch
+        {
+            null or "telegram" => "",
+            "web" => " on the web",
+            "cli" => " in the console",
+            _ => " via " + resolvedIn,
+        };
+        var who = HtmlMarkup.Instance.Escape((presser.UserName is { Length: > 0 } n ? "@" + n : presser.UserId) + where);
         var head = reply.Kind switch
         {
             ReplyKind.Done => $"✅ <b>Confirmed</b> by {who}",

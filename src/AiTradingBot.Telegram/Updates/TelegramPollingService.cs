@@ -58,7 +58,9 @@ public sealed class TelegramPollingService(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (!_leaseHeld && !await TryAcquireLeaseAsync(stoppingToken).ConfigureAwait(false))
+                // Renewed (atomically, only while still ours) right before each getUpdates: a lease lost while this
+                // instance was paused or cut off from the store is noticed before it polls again.
+                if (!await HoldLeaseAsync(stoppingToken).ConfigureAwait(false))
                 {
                     if (!waitingLogged) logger.LogInformation("Another instance holds the Telegram poll lease; this one waits");
                     waitingLogged = true;
@@ -134,17 +136,29 @@ public sealed class TelegramPollingService(
         return null;
     }
 
-    private async Task<bool> TryAcquireLeaseAsync(CancellationToken ct)
+    // Acquire or renew, each one atomic step in the store: set-if-absent, or extend only while the value is ours
+    // (RenewIfValueAsync: a Lua script on Redis), so two instances can never both believe they hold the lease.
+    private async Task<bool> HoldLeaseAsync(CancellationToken ct)
     {
-        if (await store.SetIfNotExistsAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false)
-            || await store.GetAsync(LeaseKey, ct).ConfigureAwait(false) == _instance)
+        bool held;
+        try
         {
-            _leaseHeld = true;
-            logger.LogInformation("Polling Telegram for bot {BotId} (lease {Instance})", _options.BotId, _instance);
+            held = await store.RenewIfValueAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false)
+                || await store.SetIfNotExistsAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false);
         }
-        return _leaseHeld;
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Without the store nobody can prove they hold the lease: stop polling until it answers again.
+            logger.LogWarning("The Telegram poll lease cannot be checked ({Error}); not polling until the store answers", e.Message);
+            held = false;
+        }
+        if (held && !_leaseHeld) logger.LogInformation("Polling Telegram for bot {BotId} (lease {Instance})", _options.BotId, _instance);
+        else if (!held && _leaseHeld) logger.LogWarning("The Telegram poll lease was lost; this instance stops polling");
+        _leaseHeld = held;
+        return held;
     }
 
+    // Keeps the lease alive during a long poll (PollTimeoutSeconds may approach the lease TTL).
     private async Task RenewLeaseLoopAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_options.PollLeaseTtl / 3, time);
@@ -153,10 +167,7 @@ public sealed class TelegramPollingService(
             if (!_leaseHeld) continue;
             try
             {
-                // The store has no compare-and-set: renew only while the lease is still ours.
-                if (await store.GetAsync(LeaseKey, ct).ConfigureAwait(false) == _instance)
-                    await store.SetAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false);
-                else if (!await store.SetIfNotExistsAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false))
+                if (!await store.RenewIfValueAsync(LeaseKey, _instance, _options.PollLeaseTtl, ct).ConfigureAwait(false))
                 {
                     _leaseHeld = false;
                     logger.LogWarning("The Telegram poll lease was taken by another instance; this one stops polling");
@@ -175,8 +186,8 @@ public sealed class TelegramPollingService(
         _leaseHeld = false;
         try
         {
-            if (await store.GetAsync(LeaseKey, CancellationToken.None).ConfigureAwait(false) == _instance)
-                await store.DeleteAsync(LeaseKey, CancellationToken.None).ConfigureAwait(false);
+            // Only our own lease: deleting one another instance took meanwhile would let a third poll alongside it.
+            await store.DeleteIfValueAsync(LeaseKey, _instance, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AiTradingBot.Core.Assistant;
 using Microsoft.Extensions.Options;
 using Telegram.Bot.Types;
@@ -14,9 +13,9 @@ public sealed class TelegramPrincipals(IOptions<TelegramOptions> options)
     private readonly HashSet<long> _admins = [.. options.Value.AdminIds];
     private readonly HashSet<long> _viewers = [.. options.Value.ViewerIds];
 
-    /// <summary>The principal of a Telegram user.</summary>
-    public Principal Of(User user) => new(
-        user.Id.ToString(CultureInfo.InvariantCulture),
+    /// <summary>The principal of a Telegram user; the same person as their web session (see <see cref="UserKeys"/>).</summary>
+    public Principal Of(User user) => Principal.TelegramUser(
+        user.Id,
         user.Username,
         user.IsBot ? UserRole.None : _admins.Contains(user.Id) ? UserRole.Admin : _viewers.Contains(user.Id) ? UserRole.Viewer : UserRole.None);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using AiTradingBot.Core.Assistant;
 using AiTradingBot.Core.Rendering;
@@ -22,6 +23,7 @@ public sealed class TelegramUpdateHandler(
     TelegramReplyRenderer renderer,
     TelegramPrincipals principals,
     TelegramBotIdentity identity,
+    TelegramCardMessages cards,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<TelegramUpdateHandler> logger)
@@ -36,13 +38,24 @@ public sealed class TelegramUpdateHandler(
     private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(4);
     private readonly TelegramOptions _options = options.Value;
 
-    /// <summary>Handles one update (a message or a button press); other kinds are ignored.</summary>
-    public Task HandleAsync(Update update, CancellationToken ct) => update switch
+    /// <summary>
+    /// Handles one update (a message or a button press); other kinds are ignored. One consumer span per update, the
+    /// parent of the core's message span and of the Bot API calls that answer it.
+    /// </summary>
+    public async Task HandleAsync(Update update, CancellationToken ct)
     {
-        { Message: { } m } => OnMessageAsync(m, ct),
-        { CallbackQuery: { } q } => OnCallbackAsync(q, ct),
-        _ => Task.CompletedTask,
-    };
+        ArgumentNullException.ThrowIfNull(update);
+        var kind = update switch { { Message: not null } => "message", { CallbackQuery: not null } => "callback_query", _ => null };
+        if (kind is null) return;
+        using var activity = TelegramTelemetry.Activities.StartActivity("telegram update", ActivityKind.Consumer);
+        activity?.SetTag(TelegramTelemetry.UpdateKindTag, kind);
+        await (update switch
+        {
+            { Message: { } m } => OnMessageAsync(m, ct),
+            { CallbackQuery: { } q } => OnCallbackAsync(q, ct),
+            _ => Task.CompletedTask,
+        }).ConfigureAwait(false);
+    }
 
     /// <summary>The chat an update belongs to (for ordering), or null.</summary>
     public static long? ChatOf(Update update) => update.Message?.Chat?.Id ?? update.CallbackQuery?.Message?.Chat?.Id ?? update.CallbackQuery?.From?.Id;
@@ -70,7 +83,15 @@ public sealed class TelegramUpdateHandler(
         var menu = string.Equals(text, MenuCommand, StringComparison.OrdinalIgnoreCase);
         var reply = await WithTypingAsync(chat.Id,
             () => assistant.HandleAsync(new IncomingMessage(Channel, ChatIdOf(chat.Id), principal, menu ? "/help" : text), ct), ct).ConfigureAwait(false);
-        await sender.SendAsync(chat.Id, renderer.Render(reply, withMainMenu: menu), false, ct).ConfigureAwait(false);
+        await SendReplyAsync(chat.Id, reply, renderer.Render(reply, withMainMenu: menu), ct).ConfigureAwait(false);
+    }
+
+    // A card's message is remembered so that a confirmation on the web or through the API can edit it to the result.
+    private async Task SendReplyAsync(long chatId, AssistantReply reply, OutgoingReply outgoing, CancellationToken ct)
+    {
+        var last = await sender.SendAsync(chatId, outgoing, false, ct).ConfigureAwait(false);
+        if (reply is { Kind: ReplyKind.AwaitingConfirmation, Card: { } card } && last is { } messageId)
+            await cards.RecordAsync(card, chatId, messageId, ct).ConfigureAwait(false);
     }
 
     private async Task OnCallbackAsync(CallbackQuery query, CancellationToken ct)
@@ -95,7 +116,7 @@ public sealed class TelegramUpdateHandler(
             if (command is null) return;
             var reply = await WithTypingAsync(chatId,
                 () => assistant.HandleAsync(new IncomingMessage(Channel, ChatIdOf(chatId), principal, command), ct), ct).ConfigureAwait(false);
-            await sender.SendAsync(chatId, renderer.Render(reply), false, ct).ConfigureAwait(false);
+            await SendReplyAsync(chatId, reply, renderer.Render(reply), ct).ConfigureAwait(false);
             return;
         }
 

@@ -15,8 +15,22 @@ public sealed class WebUsers(IConfiguration configuration)
     /// <summary>The principal for claims, or null when not signed in; the role is <see cref="UserRole.None"/> for a removed user.</summary>
     public Principal? Resolve(ClaimsPrincipal? user) => WebIdentity.From(user) is { } identity ? Resolve(identity) : null;
 
-    /// <summary>The principal for an identity with its current role.</summary>
-    public Principal Resolve(WebIdentity identity) => new(identity.UserId, identity.UserName, RoleOf(identity));
+    /// <summary>The principal for an identity with its current role and its cross-channel key.</summary>
+    public Principal Resolve(WebIdentity identity) => new(identity.UserId, identity.UserName, RoleOf(identity)) { Identity = KeyOf(identity) };
+
+    /// <summary>
+    /// Who the identity is across channels (the key a confirmation is bound to): a Telegram sign-in, and an API token
+    /// whose configured UserId is a Telegram user id, are that Telegram user; the local operator and any other
+    /// token are known only here, each kind apart, so a token named "operator" is not the operator.
+    /// </summary>
+    public static string KeyOf(WebIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (identity.Source == WebIdentity.TelegramSource || identity.Source.StartsWith(WebIdentity.TokenSourcePrefix, StringComparison.Ordinal))
+            if (UserKeys.TelegramOrNull(identity.UserId) is { } telegram) return telegram;
+        var kind = identity.Source.StartsWith(WebIdentity.TokenSourcePrefix, StringComparison.Ordinal) ? "token" : identity.Source;
+        return UserKeys.Local(WebChannel.Channel + "-" + kind, identity.UserId);
+    }
 
     /// <summary>The current role of an identity.</summary>
     public UserRole RoleOf(WebIdentity identity)

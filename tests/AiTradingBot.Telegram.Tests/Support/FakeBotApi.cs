@@ -42,9 +42,15 @@ public sealed class FakeBotApi : HttpMessageHandler
     /// <summary>Calls of one method.</summary>
     public List<JsonObject?> CallsOf(string method) => Calls.Where(c => c.Method == method).Select(c => c.Body).ToList();
 
+    /// <summary>Requests that arrived without the adapter's Bot API mark (see TelegramTelemetry.BotApiRequest).</summary>
+    public int Unmarked => _unmarked;
+
+    private int _unmarked;
+
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
+        if (!AiTradingBot.Telegram.Api.TelegramTelemetry.IsBotApiRequest(request)) Interlocked.Increment(ref _unmarked);
         var url = request.RequestUri!.ToString();
         var method = url[(url.LastIndexOf('/') + 1)..];
         JsonObject? body = null;

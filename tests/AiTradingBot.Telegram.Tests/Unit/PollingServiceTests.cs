@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using AiTradingBot.Core.Ports;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Telegram.Bot;
@@ -134,6 +136,81 @@ public sealed class PollingServiceTests : IDisposable
 
         Assert.Equal(2, _h.Logs.Lines.Count(l => l.Contains("Polling Telegram")));
         Assert.Null(await _h.Store.GetAsync(second.LeaseKey, Ct));
+    }
+
+    [Fact]
+    public async Task A_lease_taken_over_by_another_instance_stops_this_one_before_its_next_poll()
+    {
+        var poller = NewInstance();
+        await poller.StartAsync(Ct);
+        await Until(() => _h.Api.CallsOf("getUpdates").Count >= 2);
+
+        // The lease expired (a pause, a lost store connection) and another instance took it.
+        await _h.Store.SetAsync(poller.LeaseKey, "other-instance", TimeSpan.FromMinutes(1), Ct);
+        await Until(() => _h.Logs.Lines.Any(l => l.Contains("The Telegram poll lease was lost")));
+        var polls = _h.Api.CallsOf("getUpdates").Count;
+        await Task.Delay(400, Ct); // ~20 idle cycles of 20 ms if it still polled
+        await poller.StopAsync(Ct);
+
+        Assert.Equal(polls, _h.Api.CallsOf("getUpdates").Count);
+        Assert.Equal("other-instance", await _h.Store.GetAsync(poller.LeaseKey, Ct)); // stopping does not release someone else's lease
+    }
+
+    [Fact]
+    public async Task The_lease_is_only_taken_renewed_and_released_with_atomic_store_operations()
+    {
+        var store = new LeaseRecordingStore(_h.Store);
+        var poller = ActivatorUtilities.CreateInstance<TelegramPollingService>(_h.Get<IServiceProvider>(), store);
+        await poller.StartAsync(Ct);
+        await Until(() => _h.Api.CallsOf("getUpdates").Count >= 3);
+        await poller.StopAsync(Ct);
+
+        var onLease = store.Operations.Where(o => o.Key == poller.LeaseKey).Select(o => o.Operation).ToList();
+        Assert.Contains("SetIfNotExists", onLease);
+        Assert.True(onLease.Count(o => o == "RenewIfValue") >= 3, "renewed before each poll: " + string.Join(", ", onLease));
+        Assert.Equal("DeleteIfValue", onLease[^1]);
+        Assert.All(onLease, o => Assert.Contains(o, new[] { "SetIfNotExists", "RenewIfValue", "DeleteIfValue" }));
+        Assert.Null(await _h.Store.GetAsync(poller.LeaseKey, Ct));
+    }
+
+    [Fact]
+    public async Task Without_the_store_nobody_polls_and_polling_resumes_when_it_answers()
+    {
+        var store = new LeaseRecordingStore(_h.Store) { Failing = true };
+        var poller = ActivatorUtilities.CreateInstance<TelegramPollingService>(_h.Get<IServiceProvider>(), store);
+        await poller.StartAsync(Ct);
+        await Until(() => _h.Logs.Lines.Any(l => l.Contains("The Telegram poll lease cannot be checked")));
+        await Task.Delay(200, Ct);
+        Assert.Empty(_h.Api.CallsOf("getUpdates"));
+
+        store.Failing = false;
+        Arrive(30, "/sitrep");
+        await Until(() => _h.Assistant.Messages.Count == 1, seconds: 30);
+        await poller.StopAsync(Ct);
+    }
+
+    /// <summary>A store that records the operations on each key and can fail as a store that is down.</summary>
+    private sealed class LeaseRecordingStore(IKeyValueStore inner) : IKeyValueStore
+    {
+        public ConcurrentQueue<(string Operation, string Key)> Operations { get; } = new();
+
+        public volatile bool Failing;
+
+        private IKeyValueStore Use(string operation, string key)
+        {
+            Operations.Enqueue((operation, key));
+            return Failing ? throw new LiveStateUnavailableException("store down (test)") : inner;
+        }
+
+        public Task<string?> GetAsync(string key, CancellationToken ct) => Use("Get", key).GetAsync(key, ct);
+        public Task SetAsync(string key, string value, TimeSpan? ttl, CancellationToken ct) => Use("Set", key).SetAsync(key, value, ttl, ct);
+        public Task<bool> SetIfNotExistsAsync(string key, string value, TimeSpan? ttl, CancellationToken ct) => Use("SetIfNotExists", key).SetIfNotExistsAsync(key, value, ttl, ct);
+        public Task<string?> GetDeleteAsync(string key, CancellationToken ct) => Use("GetDelete", key).GetDeleteAsync(key, ct);
+        public Task<bool> DeleteAsync(string key, CancellationToken ct) => Use("Delete", key).DeleteAsync(key, ct);
+        public Task<long> IncrementAsync(string key, TimeSpan? ttlOnCreate, CancellationToken ct) => Use("Increment", key).IncrementAsync(key, ttlOnCreate, ct);
+        public Task<IReadOnlyList<string>> KeysAsync(string prefix, CancellationToken ct) => Use("Keys", prefix).KeysAsync(prefix, ct);
+        public Task<bool> RenewIfValueAsync(string key, string value, TimeSpan ttl, CancellationToken ct) => Use("RenewIfValue", key).RenewIfValueAsync(key, value, ttl, ct);
+        public Task<bool> DeleteIfValueAsync(string key, string value, CancellationToken ct) => Use("DeleteIfValue", key).DeleteIfValueAsync(key, value, ct);
     }
 
     [Fact]

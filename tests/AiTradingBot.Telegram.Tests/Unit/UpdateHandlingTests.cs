@@ -22,7 +22,8 @@ public sealed class UpdateHandlingTests : IDisposable
         await Handle(ChannelHarness.Message(1, ChannelHarness.Admin, "/resume"));
 
         var m = Assert.Single(_h.Assistant.Messages);
-        Assert.Equal(new Principal("1001", "user1001", UserRole.Admin), m.User);
+        Assert.Equal(Principal.TelegramUser(1001, "user1001", UserRole.Admin), m.User);
+        Assert.Equal("telegram:1001", m.User.Identity); // the same person as their web session
         Assert.Equal(("telegram", "1001", "/resume"), (m.Channel, m.ChatId, m.Text));
         var sent = Assert.Single(_h.Api.CallsOf("sendMessage"))!;
         Assert.Equal(1001, sent["chat_id"]!.GetValue<long>());
@@ -72,7 +73,7 @@ public sealed class UpdateHandlingTests : IDisposable
         await Handle(ChannelHarness.Press(2, ChannelHarness.Admin, "c:AB12CD34", chatId: 1001, messageId: 55));
 
         var request = Assert.Single(_h.Assistant.Confirmations);
-        Assert.Equal(new ConfirmationRequest("telegram", "1001", new Principal("1001", "user1001", UserRole.Admin), "AB12CD34"), request);
+        Assert.Equal(new ConfirmationRequest("telegram", "1001", Principal.TelegramUser(1001, "user1001", UserRole.Admin), "AB12CD34"), request);
         Assert.Single(_h.Api.CallsOf("answerCallbackQuery"));
         var edit = Assert.Single(_h.Api.CallsOf("editMessageText"))!;
         Assert.Equal(55, edit["message_id"]!.GetValue<long>());

@@ -55,9 +55,10 @@ public static class ObservabilityExtensions
             })
             .WithTracing(t =>
             {
-                t.AddSource(AiTradingBotTelemetry.Name)
+                t.AddSource(AiTradingBotTelemetry.Name, AiTradingBot.Telegram.Api.TelegramTelemetry.Name)
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => ctx.Request.Path != "/metrics" && ctx.Request.Path != "/healthz")
-                    .AddHttpClientInstrumentation();
+                    // Bot API URLs hold the token: those calls are traced by the Telegram adapter's own spans instead.
+                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = r => !AiTradingBot.Telegram.Api.TelegramTelemetry.IsBotApiRequest(r));
                 if (otlp is not null) t.AddOtlpExporter(o => o.Endpoint = otlp);
             });
 
