@@ -93,6 +93,28 @@ public sealed class SqliteKeyValueStore(EmbeddedDatabase database) : IKeyValueSt
             return keys;
         }, ct);
 
+    /// <inheritdoc />
+    /// <remarks>One conditional UPDATE: the lease cannot be renewed by a holder that lost it between a read and a write.</remarks>
+    public Task<bool> RenewIfValueAsync(string key, string value, TimeSpan ttl, CancellationToken ct) =>
+        database.WriteAsync(async (conn, tx) =>
+        {
+            await using var cmd = EmbeddedDatabase.Command(conn, tx,
+                "UPDATE live_state SET expires_at = @e WHERE key = @k AND value = @v AND (expires_at IS NULL OR expires_at > @now)",
+                ("@k", key), ("@v", value), ("@e", Expiry(ttl)), ("@now", database.NowTicks));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+
+    /// <inheritdoc />
+    /// <remarks>One conditional DELETE: a holder whose lease expired and was taken by another never deletes the new one.</remarks>
+    public Task<bool> DeleteIfValueAsync(string key, string value, CancellationToken ct) =>
+        database.WriteAsync(async (conn, tx) =>
+        {
+            await using var cmd = EmbeddedDatabase.Command(conn, tx,
+                "DELETE FROM live_state WHERE key = @k AND value = @v AND (expires_at IS NULL OR expires_at > @now)",
+                ("@k", key), ("@v", value), ("@now", database.NowTicks));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+
     private object? Expiry(TimeSpan? ttl) => ttl is { } t ? database.NowTicks + t.Ticks : null;
 
     private async Task<string?> ScalarAsync(SqliteConnection conn, SqliteTransaction? tx, string sql, string key, CancellationToken ct)

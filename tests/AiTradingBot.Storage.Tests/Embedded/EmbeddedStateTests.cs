@@ -43,6 +43,32 @@ public sealed class EmbeddedStateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lease_is_renewed_and_released_only_by_its_holder_across_processes()
+    {
+        var time = new MovableTime(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var first = new SqliteKeyValueStore(Process(time));
+        var second = new SqliteKeyValueStore(Process(time));
+        IKeyValueStore a = first, b = second;
+
+        Assert.True(await a.SetIfNotExistsAsync("lease:poll", "A", TimeSpan.FromSeconds(30), _ct));
+        Assert.False(await b.RenewIfValueAsync("lease:poll", "B", TimeSpan.FromSeconds(30), _ct));
+        Assert.False(await b.DeleteIfValueAsync("lease:poll", "B", _ct));
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(await a.RenewIfValueAsync("lease:poll", "A", TimeSpan.FromSeconds(30), _ct));
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal("A", await b.GetAsync("lease:poll", _ct)); // renewed: 40 s after taking it, still A's
+
+        // Expired: A can neither renew nor release it, and B takes it; A's late release leaves B's lease alone.
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.False(await a.RenewIfValueAsync("lease:poll", "A", TimeSpan.FromSeconds(30), _ct));
+        Assert.True(await b.SetIfNotExistsAsync("lease:poll", "B", TimeSpan.FromSeconds(30), _ct));
+        Assert.False(await a.DeleteIfValueAsync("lease:poll", "A", _ct));
+        Assert.Equal("B", await a.GetAsync("lease:poll", _ct));
+        Assert.True(await b.DeleteIfValueAsync("lease:poll", "B", _ct));
+        Assert.Null(await a.GetAsync("lease:poll", _ct));
+    }
+
+    [Fact]
     public async Task A_write_in_one_process_is_seen_by_another_at_once_and_expiry_follows_the_clock()
     {
         var time = new MovableTime(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
