@@ -159,7 +159,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         SignIn(browser, LinkOf(await _host.OperatorLineAsync()));
         browser.Go(new Uri(_host.BaseAddress, "systems"));
         browser.WaitFor(_ => browser.SystemRow("alpha"), "alpha on the systems page");
-        browser.WaitFor(d => d.FindElements(By.CssSelector("[data-testid='system-row'][data-system='alpha'] button")).FirstOrDefault(b => b.Text == "Logs"), "the logs button").Click();
+        browser.WaitFor(d => d.FindElements(By.CssSelector("[data-testid='system-actions'][data-system='alpha'] [data-testid='logs']")).FirstOrDefault(), "the logs button").Click();
         var lines = browser.WaitFor(d => d.FindElements(By.CssSelector("[data-testid='log-lines']")).FirstOrDefault(e => e.Text.Contains("up", StringComparison.Ordinal)), "alpha's log lines");
         Assert.Contains("<b>not bold</b> & <script>x</script>", lines.Text);
         Assert.Empty(lines.FindElements(By.TagName("b")));

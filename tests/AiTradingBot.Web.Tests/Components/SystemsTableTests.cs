@@ -1,0 +1,40 @@
+using AiTradingBot.Core.Execution;
+using AiTradingBot.Core.Systems;
+using AiTradingBot.Web.Components.Shared;
+using Bunit;
+using Xunit;
+
+namespace AiTradingBot.Web.Tests.Components;
+
+/// <summary>The systems table: one hooked row per system with its state and host; buttons only for admins.</summary>
+public sealed class SystemsTableTests : MudContext
+{
+    private static SystemReport Report(string name, bool running, string? host) =>
+        new(name, name + "-c", SystemRole.Trading, running ? "running" : "exited", running, running ? TimeSpan.FromMinutes(3) : null, null, 0, null, 1.5, 1L << 20, null, null, host);
+
+    [Fact]
+    public void Each_system_shows_the_docker_host_it_runs_on()
+    {
+        var cut = Render<SystemsTable>(p => p.Add(c => c.Systems, [Report("alpha", true, null), Report("bravo", false, "gpu-box")]));
+
+        var rows = cut.FindAll("[data-testid=system-row]");
+        Assert.Equal(["alpha", "bravo"], rows.Select(r => r.GetAttribute("data-system")));
+        Assert.Equal(["running", "exited"], rows.Select(r => r.GetAttribute("data-state")));
+        // A single-host setup names no host: that is the default host (Docker:Endpoint).
+        Assert.Equal(["default", "gpu-box"], cut.FindAll("[data-testid=host]").Select(h => h.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Admins_get_start_stop_restart_and_viewers_none()
+    {
+        var sent = new List<string>();
+        var admin = Render<SystemsTable>(p => p.Add(c => c.Systems, [Report("alpha", true, null), Report("bravo", false, null)]).Add(c => c.Actions, true)
+            .Add(c => c.OnCommand, t => sent.Add(t)));
+        admin.Find("[data-system=alpha] [data-testid=action-restart]").Click();
+        admin.Find("[data-system=bravo] [data-testid=action-start]").Click();
+        Assert.Equal(["/reboot alpha", "/deploy bravo"], sent);
+
+        var viewer = Render<SystemsTable>(p => p.Add(c => c.Systems, [Report("alpha", true, null)]).Add(c => c.Actions, false));
+        Assert.Empty(viewer.FindAll("[data-testid^=action-]"));
+    }
+}
