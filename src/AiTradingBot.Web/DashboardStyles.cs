@@ -15,7 +15,7 @@ internal static class DashboardStyles
         pre.log{max-height:28rem;overflow:auto;background:#0d1117;color:#e6edf3}pre.log .stderr{color:#ff7b72}
         .card-head{flex-wrap:wrap}.card-head .mud-card-header-content{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
         .steps{margin:.2rem 0;padding-left:1.3rem}.steps li.gated{font-weight:600}
-        .error{color:var(--red)}.muted{color:var(--muted);font-size:.85rem}
+        .actions{gap:.5rem}.error{color:var(--red)}.muted{color:var(--muted);font-size:.85rem}
         .summary{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}.kpi{display:flex;flex-direction:column}.kpi strong{font-size:1.2rem}
         .pos{color:var(--green)}.neg{color:var(--red)}tr.total td{font-weight:700}
         td.buttons{white-space:nowrap}td.buttons .mud-button-root{margin:0 .2rem .2rem 0}

@@ -38,3 +38,20 @@ public sealed class SystemsTableTests : MudContext
         Assert.Empty(viewer.FindAll("[data-testid^=action-]"));
     }
 }
+
+/// <summary>GET /api/v1/systems names the host of each system, and masks an error that quotes a secret.</summary>
+public sealed class SystemDtoTests
+{
+    [Fact]
+    public void The_api_row_names_the_host_and_masks_the_error()
+    {
+        var text = new WebText(new AiTradingBot.Core.Audit.SecretRedactor(["docker-pass-123456"]), TimeProvider.System);
+        var single = new SystemReport("alpha", "a", SystemRole.Trading, "running", true, null, null, null, null, null, null, null, null);
+        var remote = new SystemReport("bravo", "b", SystemRole.Trading, "unknown", false, null, null, null, null, null, null, null, "login docker-pass-123456 refused", "gpu-box");
+
+        Assert.Equal("default", AiTradingBot.Web.Api.ApiMapping.ToSystem(single, text).Host);
+        var dto = AiTradingBot.Web.Api.ApiMapping.ToSystem(remote, text);
+        Assert.Equal("gpu-box", dto.Host);
+        Assert.Equal("login *** refused", dto.Error);
+    }
+}
