@@ -91,7 +91,13 @@ public static class WebServiceCollectionExtensions
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             o.AllowedHosts = configuration.GetSection("Web:TrustedOrigins").Get<string[]>()?.Select(u => new Uri(u).Authority).ToList() ?? [];
         });
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents(o =>
+        {
+            // A dropped page keeps its circuit (its component tree) for a while so it can reconnect; every page reads
+            // live state anew, so a short window and a small cap are enough and bound the memory of many closed tabs.
+            o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(1);
+            o.DisconnectedCircuitMaxRetained = 20;
+        });
         services.AddMudServices();
         services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
         return services;
