@@ -62,6 +62,20 @@ public sealed class SecretMaskingApiTests
     }
 
     [Fact]
+    public async Task A_sign_in_link_echoed_by_someone_else_is_masked_in_the_reply()
+    {
+        await using var host = await TestHost.StartAsync();
+        var link = (await host.OperatorLineAsync())["Dashboard: ".Length..];
+        var token = TestHost.TokenOf(link);
+        using var ops = host.Client("ops");
+        // Only the asker's own /web reply keeps its link; a link pasted into any other message is masked.
+        using var r = await ops.PostAsJsonAsync("/api/v1/commands", new { text = $"show the logs of {link}" }, Ct);
+        var body = await r.Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain(token, body);
+        Assert.DoesNotContain(token, await ops.GetStringAsync("/api/v1/audit?limit=20", Ct));
+    }
+
+    [Fact]
     public async Task A_container_log_line_with_secrets_comes_back_masked()
     {
         var endpoint = Integration.Require("ATB_TEST_DOCKER", "Podman's Docker-compatible API");
