@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using Scalar.AspNetCore;
 
 namespace AiTradingBot.Web;
@@ -35,6 +36,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<CardBoard>();
         services.AddSingleton<SystemFeed>();
         services.AddSingleton<WebChannel>();
+        services.AddSingleton<WebText>();
         services.AddSingleton<PortfolioQueries>();
         services.AddScoped<CommandSession>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, RoleRequirementHandler>();
@@ -89,7 +91,14 @@ public static class WebServiceCollectionExtensions
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             o.AllowedHosts = configuration.GetSection("Web:TrustedOrigins").Get<string[]>()?.Select(u => new Uri(u).Authority).ToList() ?? [];
         });
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents(o =>
+        {
+            // A dropped page keeps its circuit (its component tree) for a while so it can reconnect; every page reads
+            // live state anew, so a short window and a small cap are enough and bound the memory of many closed tabs.
+            o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(1);
+            o.DisconnectedCircuitMaxRetained = 20;
+        });
+        services.AddMudServices();
         services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
         return services;
     }

@@ -135,6 +135,8 @@ public sealed partial class OfflineParser : IInterpreter
 
         // Chart requests are matched whole, before the grammar (OfflineParser.Chart.cs); anything else falls through.
         if (ChartPlan(input, tokens) is { } chart) return new(chart, false);
+        // "open the dashboard", "give me the web link": the same action as /web (OfflineParser.Dashboard.cs).
+        if (DashboardLinkPlan(input, tokens) is { } dashboard) return new(dashboard, false);
         var clauses = ReadClauses(tokens);
         return Assemble(input, clauses, context);
     }

@@ -22,16 +22,16 @@ internal static class ApiEndpoints
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(WebPolicies.Viewer).AddEndpointFilter(ErrorsFilter).WithTags("AiTradingBot");
 
-        api.MapGet("/systems", async (HttpContext http, WebChannel web, CancellationToken ct) =>
+        api.MapGet("/systems", async (HttpContext http, WebChannel web, WebText text, CancellationToken ct) =>
         {
             var r = await web.ReadAsync<SystemsReportResult>(User(http), new SystemStatusArgs("all"), ct);
-            return Results.Json(r.Systems.Select(ApiMapping.ToSystem).ToList(), ApiMapping.Json);
+            return Results.Json(r.Systems.Select(s => ApiMapping.ToSystem(s, text)).ToList(), ApiMapping.Json);
         }).WithSummary("Systems with state, uptime, CPU % and memory.");
 
-        api.MapGet("/systems/{name}/logs", async (HttpContext http, WebChannel web, string name, int? lines, string? grep, string? since, CancellationToken ct) =>
+        api.MapGet("/systems/{name}/logs", async (HttpContext http, WebChannel web, WebText text, string name, int? lines, string? grep, string? since, CancellationToken ct) =>
         {
             var r = await web.ReadAsync<LogsResult>(User(http), new SystemLogsArgs(name, lines ?? 100, string.IsNullOrEmpty(grep) ? null : grep, string.IsNullOrEmpty(since) ? null : since), ct);
-            return Results.Json(new LogsDto(r.System, r.Container, r.Lines.Select(l => new LogLineDto(l.Stream.ToString().ToLowerInvariant(), web.Redact(l.Text), l.Timestamp)).ToList()), ApiMapping.Json);
+            return Results.Json(new LogsDto(r.System, r.Container, r.Lines.Select(l => new LogLineDto(l.Stream.ToString().ToLowerInvariant(), text.Mask(l.Text), l.Timestamp)).ToList()), ApiMapping.Json);
         }).WithSummary("The last log lines of a system (text, secrets masked).");
 
         api.MapGet("/portfolio/summary", async (HttpContext http, PortfolioQueries q, CancellationToken ct) =>
@@ -73,30 +73,30 @@ internal static class ApiEndpoints
             return Results.Json(list, ApiMapping.Json);
         }).WithSummary("Scheduled reports.");
 
-        api.MapGet("/audit", async (IAuditLog audit, int? limit, CancellationToken ct) =>
-            Results.Json(await audit.ReadRecentAsync(Math.Clamp(limit ?? 50, 1, 500), ct), ApiMapping.Json))
+        api.MapGet("/audit", async (IAuditLog audit, WebText text, int? limit, CancellationToken ct) =>
+            Results.Json((await audit.ReadRecentAsync(Math.Clamp(limit ?? 50, 1, 500), ct)).Select(text.Audit).ToList(), ApiMapping.Json))
             .RequireAuthorization(WebPolicies.Admin).WithSummary("Recent audit rows (admins).");
 
-        api.MapPost("/commands", async (HttpContext http, WebChannel web, CommandRequest body, CancellationToken ct) =>
+        api.MapPost("/commands", async (HttpContext http, WebChannel web, WebText text, CommandRequest body, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Text)) return Results.Problem("Send {\"text\": \"…\"} with a command or a question.", statusCode: 400);
             var user = User(http);
             var reply = await web.SendAsync(user, body.Text, ct);
             var status = reply.Kind == ReplyKind.AccessDenied || (reply.Kind == ReplyKind.Refused && user.Role != UserRole.Admin && reply.Plan?.Confirm == true)
                 ? StatusCodes.Status403Forbidden : StatusCodes.Status200OK;
-            return Results.Json(ApiMapping.ToResponse(reply, web.Redact), ApiMapping.Json, statusCode: status);
+            return Results.Json(ApiMapping.ToResponse(reply, text), ApiMapping.Json, statusCode: status);
         }).AddEndpointFilter(AntiforgeryForCookies).WithSummary("Runs a message through the pipeline as the caller.");
 
-        api.MapPost("/confirmations/{id}", async (HttpContext http, WebChannel web, string id, CancellationToken ct) =>
+        api.MapPost("/confirmations/{id}", async (HttpContext http, WebChannel web, WebText text, string id, CancellationToken ct) =>
         {
             var reply = await web.ConfirmAsync(User(http), id, ct);
-            return Results.Json(ApiMapping.ToResponse(reply, web.Redact), ApiMapping.Json, statusCode: StatusFor(reply.Kind, User(http).Role));
+            return Results.Json(ApiMapping.ToResponse(reply, text), ApiMapping.Json, statusCode: StatusFor(reply.Kind, User(http).Role));
         }).AddEndpointFilter(AntiforgeryForCookies).WithSummary("Confirms a waiting plan: only the user who asked; once.");
 
-        api.MapDelete("/confirmations/{id}", async (HttpContext http, WebChannel web, string id, CancellationToken ct) =>
+        api.MapDelete("/confirmations/{id}", async (HttpContext http, WebChannel web, WebText text, string id, CancellationToken ct) =>
         {
             var reply = await web.CancelAsync(User(http), id, ct);
-            return Results.Json(ApiMapping.ToResponse(reply, web.Redact), ApiMapping.Json, statusCode: StatusFor(reply.Kind, User(http).Role));
+            return Results.Json(ApiMapping.ToResponse(reply, text), ApiMapping.Json, statusCode: StatusFor(reply.Kind, User(http).Role));
         }).AddEndpointFilter(AntiforgeryForCookies).WithSummary("Cancels a waiting plan.");
 
         api.MapPost("/login-links", async (HttpContext http, LoginLinks links, IOptions<WebOptions> options, TimeProvider time, CancellationToken ct) =>
@@ -153,7 +153,9 @@ internal static class ApiEndpoints
         }
         catch (WebRequestException e)
         {
-            return Results.Problem(string.Join(" ", e.Messages), statusCode: e.Status);
+            // A message may quote what came back from a system or the venue: masked like every other text.
+            var text = context.HttpContext.RequestServices.GetRequiredService<WebText>();
+            return Results.Problem(text.Mask(string.Join(" ", e.Messages)), statusCode: e.Status);
         }
     }
 }

@@ -57,8 +57,6 @@ public static class ApiMapping
     /// <summary>camelCase, enums as strings: the API's JSON.</summary>
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
-    private static readonly ReplyRenderer Plain = new(PlainMarkup.Instance);
-
     /// <summary>The decision word of the spec.</summary>
     public static string Decision(ReplyKind kind) => kind switch
     {
@@ -74,42 +72,45 @@ public static class ApiMapping
         _ => "none",
     };
 
-    /// <summary>The response for a reply; every string passes the secret redactor.</summary>
-    public static CommandResponse ToResponse(AssistantReply reply, Func<string, string> redact)
+    /// <summary>
+    /// The response for a reply; every string passes the one secret redactor (<see cref="WebText"/>). The sign-in link
+    /// of a /web reply stays usable: this reply goes only to the user who asked for it.
+    /// </summary>
+    public static CommandResponse ToResponse(AssistantReply reply, WebText text)
     {
         var messages = reply.Messages.ToList();
         if (reply is { Kind: ReplyKind.Clarify, Plan.Clarify: { } q }) messages.Add(q);
         return new CommandResponse(
             Decision(reply.Kind),
-            reply.Plan is null ? null : JsonDocument.Parse(redact(PlanJson.Serialize(reply.Plan))).RootElement.Clone(),
+            reply.Plan is null ? null : JsonDocument.Parse(text.Mask(PlanJson.Serialize(reply.Plan))).RootElement.Clone(),
             reply.Card?.Id,
-            reply.Card is null ? null : ToCard(reply.Card, redact),
-            reply.Outcome?.Steps.Select(s => ToStep(s, redact)).ToList(),
-            messages.Select(redact).ToList(),
-            reply.Warnings.Select(redact).ToList(),
+            reply.Card is null ? null : ToCard(reply.Card, text),
+            reply.Outcome?.Steps.Select(s => ToStep(s, text)).ToList(),
+            messages.Select(text.Mask).ToList(),
+            reply.Warnings.Select(text.Mask).ToList(),
             reply.ModeLabel);
     }
 
     /// <summary>The card.</summary>
-    public static CardDto ToCard(ConfirmationCard card, Func<string, string> redact) =>
-        new(card.Id, card.Lines.Select(l => new CardLineDto(l.Action, redact(l.Text), l.Gated, l.EstimatedNotional)).ToList(), card.ModeLabel,
-            card.EstimatedNotional, card.Warnings.Select(redact).ToList(), card.ExpiresAt, redact(Plain.RenderCard(card)));
+    public static CardDto ToCard(ConfirmationCard card, WebText text) =>
+        new(card.Id, card.Lines.Select(l => new CardLineDto(l.Action, text.Mask(l.Text), l.Gated, l.EstimatedNotional)).ToList(), card.ModeLabel,
+            card.EstimatedNotional, card.Warnings.Select(text.Mask).ToList(), card.ExpiresAt, text.Card(card));
 
-    /// <summary>One step: status, the rendered text, and the typed result when it serializes (redacted).</summary>
-    public static StepDto ToStep(StepOutcome s, Func<string, string> redact)
+    /// <summary>One step: status, the rendered text, and the typed result when it serializes (masked).</summary>
+    public static StepDto ToStep(StepOutcome s, WebText text)
     {
         JsonElement? result = null;
         if (s.Result is { } r)
         {
-            try { result = JsonDocument.Parse(redact(JsonSerializer.Serialize(r, r.GetType(), Json))).RootElement.Clone(); }
+            try { result = JsonDocument.Parse(text.MaskFor(r, JsonSerializer.Serialize(r, r.GetType(), Json))).RootElement.Clone(); }
             catch (NotSupportedException) { result = null; } // e.g. help carries CLR types; its text says it all
         }
-        var text = s.Result is { } res ? Plain.RenderResult(res) : s.Error ?? "";
-        return new StepDto(s.Step.Action, s.Status.ToString().ToLowerInvariant(), s.Error is null ? null : redact(s.Error), redact(text), result);
+        var rendered = s.Result is { } res ? text.Result(res) : text.Mask(s.Error);
+        return new StepDto(s.Step.Action, s.Status.ToString().ToLowerInvariant(), s.Error is null ? null : text.Mask(s.Error), rendered, result);
     }
 
-    /// <summary>A system row.</summary>
-    public static SystemDto ToSystem(SystemReport r) =>
-        new(r.System, r.Container, r.Role.ToString().ToLowerInvariant(), null, r.State, r.Running, r.Uptime?.TotalSeconds, r.Health, r.RestartCount,
-            r.CpuPercent is { } c ? Math.Round(c, 2) : null, r.MemoryUsedBytes, r.MemoryLimitBytes, r.Error);
+    /// <summary>A system row: the host it runs on (the core names one only when several are configured), errors masked.</summary>
+    public static SystemDto ToSystem(SystemReport r, WebText text) =>
+        new(r.System, r.Container, r.Role.ToString().ToLowerInvariant(), r.Host ?? AiTradingBot.Core.Containers.ContainerHosts.Default, r.State, r.Running, r.Uptime?.TotalSeconds, r.Health, r.RestartCount,
+            r.CpuPercent is { } c ? Math.Round(c, 2) : null, r.MemoryUsedBytes, r.MemoryLimitBytes, r.Error is null ? null : text.Mask(r.Error));
 }

@@ -1,5 +1,4 @@
 using AiTradingBot.Core.Assistant;
-using AiTradingBot.Core.Rendering;
 using AiTradingBot.Web.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -9,11 +8,9 @@ namespace AiTradingBot.Web.Live;
 /// One browser circuit's side of the command box: who is signed in (role looked up again on every call) and the
 /// last answer to show. Pages' buttons send the same text a user could type, so they get the same card.
 /// </summary>
-public sealed class CommandSession(AuthenticationStateProvider auth, WebUsers users, WebChannel channel)
+public sealed class CommandSession(AuthenticationStateProvider auth, WebUsers users, WebChannel channel, WebText text)
 {
-    private static readonly ReplyRenderer Plain = new(PlainMarkup.Instance);
-
-    /// <summary>The last answer as plain text (rendered from the typed reply), or null.</summary>
+    /// <summary>The last answer as plain text (rendered from the typed reply, secrets masked), or null.</summary>
     public string? LastAnswer { get; private set; }
 
     /// <summary>The last answer's decision word.</summary>
@@ -49,8 +46,8 @@ public sealed class CommandSession(AuthenticationStateProvider auth, WebUsers us
     {
         LastDecision = Api.ApiMapping.Decision(reply.Kind);
         LastAnswer = reply.Kind == ReplyKind.AwaitingConfirmation
-            ? "Waiting for your confirmation (card below)." + (reply.Outcome is { } o ? "\n" + channel.Redact(Plain.RenderOutcome(o)) : "")
-            : channel.Redact(Plain.Render(reply));
+            ? "Waiting for your confirmation (card below)." + (reply.Outcome is { } o ? "\n" + text.Outcome(o) : "")
+            : text.Reply(reply);
         Changed?.Invoke();
     }
 }

@@ -160,6 +160,8 @@ public sealed class ParaphraseTests
 {"text": "reduce my eth position by 30%", "expect": {"kind": "plan", "confirm": true, "steps": [{"action": "position.close", "args": {"symbol": "ETHUSDT", "percent": 30}}]}}
 {"text": "email me a pnl summary every morning at 7", "expect": {"kind": "plan", "steps": [{"action": "report.schedule", "args": {"kind": "pnl", "cron": "0 7 * * *"}}]}}
 {"text": "did bravo crash?", "expect": {"kind": "plan", "steps": [{"action": "system.status", "args": {"system": "bravo"}}]}}
+{"text": "could you send me the dashboard link", "expect": {"kind": "plan", "confirm": false, "steps": [{"action": "dashboard.link", "args": {}}]}}
+{"text": "open the web ui", "expect": {"kind": "plan", "confirm": false, "steps": [{"action": "dashboard.link", "args": {}}]}}
 """;
 
     public static IEnumerable<TheoryDataRow<string, string>> Examples() =>
@@ -179,8 +181,7 @@ public sealed class ParaphraseTests
         Assert.True(examples.Count >= 80, $"only {examples.Count} paraphrases");
         var actions = examples.SelectMany(e => JsonNode.Parse(e.Data.Item2)!["steps"]!.AsArray()).Select(s => s!["action"]!.GetValue<string>()).ToHashSet();
         // Launch and remove of template containers are slash-only: in free text "launch alpha" means deploy it.
-        // The dashboard link is a credential: asked for with /web only.
-        string[] slashOnly = ["system.launch", "system.remove", "dashboard.link"];
+        string[] slashOnly = ["system.launch", "system.remove"];
         var missing = AiTradingBot.Core.Catalog.ActionCatalog.All.Select(d => d.Name).Where(n => !actions.Contains(n) && !slashOnly.Contains(n)).ToList();
         Assert.True(missing.Count == 0, "no paraphrase for " + string.Join(", ", missing));
     }

@@ -17,7 +17,8 @@ public sealed class Browser : IDisposable
 
     public ChromeDriver Driver { get; }
 
-    public static Browser Start()
+    /// <summary>A desktop-sized window, or <paramref name="width"/> × <paramref name="height"/> (a phone: 390 × 844).</summary>
+    public static Browser Start(int width = 1280, int height = 1000)
     {
         var chromium = Integration.Require("ATB_TEST_CHROMIUM", "Chromium (scripts/servers/chromium.sh)");
         var driverPath = Integration.Require("ATB_TEST_CHROMEDRIVER", "chromedriver (scripts/servers/chromium.sh)");
@@ -29,7 +30,7 @@ public sealed class Browser : IDisposable
                 Assert.Skip(reason);
             }
         var options = new ChromeOptions { BinaryLocation = chromium };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--disable-gpu", "--no-first-run");
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", $"--window-size={width},{height}", "--disable-gpu", "--no-first-run");
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driverPath)!, Path.GetFileName(driverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;

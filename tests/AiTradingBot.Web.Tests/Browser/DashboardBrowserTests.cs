@@ -159,7 +159,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         SignIn(browser, LinkOf(await _host.OperatorLineAsync()));
         browser.Go(new Uri(_host.BaseAddress, "systems"));
         browser.WaitFor(_ => browser.SystemRow("alpha"), "alpha on the systems page");
-        browser.WaitFor(d => d.FindElements(By.CssSelector("[data-testid='system-row'][data-system='alpha'] button")).FirstOrDefault(b => b.Text == "Logs"), "the logs button").Click();
+        browser.WaitFor(d => d.FindElements(By.CssSelector("[data-testid='system-actions'][data-system='alpha'] [data-testid='logs']")).FirstOrDefault(), "the logs button").Click();
         var lines = browser.WaitFor(d => d.FindElements(By.CssSelector("[data-testid='log-lines']")).FirstOrDefault(e => e.Text.Contains("up", StringComparison.Ordinal)), "alpha's log lines");
         Assert.Contains("<b>not bold</b> & <script>x</script>", lines.Text);
         Assert.Empty(lines.FindElements(By.TagName("b")));
@@ -174,4 +174,23 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             browser.Screenshot(path);
         }
     }
+
+    [Fact]
+    public async Task On_a_phone_the_drawer_collapses_behind_the_menu_button_and_systems_fold_into_cards()
+    {
+        using var browser = Browser.Start(390, 844);
+        SignIn(browser, LinkOf(await _host.OperatorLineAsync()));
+        browser.WaitFor(_ => browser.SystemRow("bravo"), "bravo on the overview");
+        // Below the breakpoint the navigation is hidden until the menu button opens it.
+        browser.WaitUntil(d => !NavVisible(d), "the drawer closed on a phone");
+        var bravo = browser.SystemRow("bravo")!;
+        Assert.True(bravo.Size.Width > 200, $"the system cell is {bravo.Size.Width}px wide: the table did not fold into cards");
+        browser.Screenshot("overview-phone");
+        browser.ByTestId("nav-toggle").Click();
+        browser.WaitUntil(NavVisible, "the drawer opened by the menu button");
+        browser.Screenshot("nav-phone");
+    }
+
+    private static bool NavVisible(OpenQA.Selenium.Chrome.ChromeDriver d) =>
+        d.FindElements(By.CssSelector("[data-testid='nav'] a[href='/systems']")).FirstOrDefault() is { } link && link.Displayed && link.Location.X >= 0 && link.Location.X < 390;
 }

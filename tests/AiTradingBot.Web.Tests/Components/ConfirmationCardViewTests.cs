@@ -8,7 +8,7 @@ using Xunit;
 namespace AiTradingBot.Web.Tests.Components;
 
 /// <summary>The confirmation card: typed lines as text, buttons only for the asking admin, one press at a time.</summary>
-public sealed class ConfirmationCardViewTests : BunitContext
+public sealed class ConfirmationCardViewTests : MudContext
 {
     private static ConfirmationCard Card(string text = "REBOOT (restart) bravo", IReadOnlyList<string>? warnings = null) =>
         new("K7Q2M9XA", [new PlanStep(new SystemRestartArgs("bravo"))], [new CardLine("system.restart", text, true, 12.5m)], "PAPER", 12.5m, warnings ?? [], DateTimeOffset.UtcNow.AddMinutes(2));

@@ -6,7 +6,7 @@ using Xunit;
 namespace AiTradingBot.Web.Tests.Components;
 
 /// <summary>The log viewer shows lines as text whatever they contain and passes tail/since/filter through.</summary>
-public sealed class LogViewerTests : BunitContext
+public sealed class LogViewerTests : MudContext
 {
     [Fact]
     public void Markup_in_log_lines_is_shown_as_text()
