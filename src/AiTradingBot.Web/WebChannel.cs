@@ -25,7 +25,7 @@ public sealed class WebChannel(IAssistant assistant, PlanExecutor executor, Plan
     public async Task<AssistantReply> SendAsync(Principal user, string text, CancellationToken ct)
     {
         var reply = await assistant.HandleAsync(new IncomingMessage(Channel, ChatOf(user), user, text), ct).ConfigureAwait(false);
-        if (reply is { Kind: ReplyKind.AwaitingConfirmation, Card: { } card }) board.Add(user.UserId, card);
+        if (reply is { Kind: ReplyKind.AwaitingConfirmation, Card: { } card }) board.Add(user.KeyIn(Channel), card);
         return reply;
     }
 

@@ -34,6 +34,8 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<ILoginLinkIssuer>(sp => sp.GetRequiredService<LoginLinks>());
         services.AddSingleton<SignInGuard>();
         services.AddSingleton<CardBoard>();
+        // Built at start, not at the first page: it must see the cards Telegram makes before anyone opens the dashboard.
+        services.AddHostedService(sp => sp.GetRequiredService<CardBoard>());
         services.AddSingleton<SystemFeed>();
         services.AddSingleton<WebChannel>();
         services.AddSingleton<WebText>();

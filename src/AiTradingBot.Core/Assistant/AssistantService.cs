@@ -160,6 +160,7 @@ public sealed partial class AssistantService(
 
         var card = BuildCard(pending, shown, waiting, check, firstGated);
         await AuditAsync(message, text, plan, AuditDecision.Awaiting, [.. Origin(plan), .. notices, .. check.Warnings], prefix, pending.Id, ct).ConfigureAwait(false);
+        Created(pending, card);
         return Reply(ReplyKind.AwaitingConfirmation, plan, prefix, card, notices) with { Warnings = check.Warnings };
     }
 
@@ -320,6 +321,21 @@ public sealed partial class AssistantService(
             return await ResolvedAsync(result.Pending, request, Reply(ReplyKind.Cancelled, null, messages: ["Cancelled. Nothing was done."])).ConfigureAwait(false);
         }
         return GateReply(result.Status);
+    }
+
+    /// <summary>Tells subscribed channels that a card waits for its user (the web page shows a Telegram card too).</summary>
+    private void Created(PendingConfirmation pending, ConfirmationCard card)
+    {
+        if (confirmationEvents is null) return;
+        try
+        {
+            confirmationEvents.PublishCreated(new ConfirmationCreated(card, pending.Channel, pending.ChatId,
+                pending.UserKey ?? UserKeys.Local(pending.Channel, pending.UserId), time.GetUtcNow()));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "A channel failed to show confirmation {ConfirmationId}", pending.Id);
+        }
     }
 
     /// <summary>Tells subscribed channels that a card is resolved; the reply stands whatever a subscriber does.</summary>

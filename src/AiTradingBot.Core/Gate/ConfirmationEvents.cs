@@ -19,13 +19,39 @@ public sealed record ConfirmationResolved(
     string? UserName = null);
 
 /// <summary>
-/// In-process fan-out of <see cref="ConfirmationResolved"/> to channels (web page, Telegram card editing).
+/// A card is waiting for its user, made in <see cref="Channel"/>: every channel where that person is signed in can show
+/// it (one card everywhere), keyed by <see cref="UserKey"/> (see <see cref="UserKeys"/>).
+/// </summary>
+public sealed record ConfirmationCreated(ConfirmationCard Card, string Channel, string ChatId, string UserKey, DateTimeOffset At);
+
+/// <summary>
+/// In-process fan-out of <see cref="ConfirmationCreated"/> and <see cref="ConfirmationResolved"/> to channels (web page, Telegram card editing).
 /// Handlers run after the decision is made and audited; a failing handler never changes the outcome.
 /// </summary>
 public sealed class ConfirmationEvents
 {
     private readonly Lock _gate = new();
     private Func<ConfirmationResolved, CancellationToken, Task>[] _handlers = [];
+    private Action<ConfirmationCreated>[] _created = [];
+
+    /// <summary>Subscribes to new cards; dispose the result to unsubscribe. Handlers must be quick and not block.</summary>
+    public IDisposable SubscribeCreated(Action<ConfirmationCreated> handler)
+    {
+        lock (_gate) _created = [.. _created, handler];
+        return new CreatedSubscription(this, handler);
+    }
+
+    /// <summary>Delivers a new card to every subscriber; exceptions are collected and never stop the others.</summary>
+    public void PublishCreated(ConfirmationCreated created)
+    {
+        List<Exception>? errors = null;
+        foreach (var h in Volatile.Read(ref _created))
+        {
+            try { h(created); }
+            catch (Exception e) { (errors ??= []).Add(e); }
+        }
+        if (errors is not null) throw new AggregateException("A confirmation-created handler failed.", errors);
+    }
 
     /// <summary>Subscribes; dispose the result to unsubscribe.</summary>
     public IDisposable Subscribe(Func<ConfirmationResolved, CancellationToken, Task> handler)
@@ -50,6 +76,21 @@ public sealed class ConfirmationEvents
     private void Unsubscribe(Func<ConfirmationResolved, CancellationToken, Task> handler)
     {
         lock (_gate) _handlers = _handlers.Where(h => h != handler).ToArray();
+    }
+
+    private void UnsubscribeCreated(Action<ConfirmationCreated> handler)
+    {
+        lock (_gate) _created = _created.Where(h => h != handler).ToArray();
+    }
+
+    private sealed class CreatedSubscription(ConfirmationEvents owner, Action<ConfirmationCreated> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.UnsubscribeCreated(handler);
+        }
     }
 
     private sealed class Subscription(ConfirmationEvents owner, Func<ConfirmationResolved, CancellationToken, Task> handler) : IDisposable

@@ -1,18 +1,22 @@
 using System.Collections.Concurrent;
+using AiTradingBot.Core.Assistant;
 using AiTradingBot.Core.Gate;
+using Microsoft.Extensions.Hosting;
 
 namespace AiTradingBot.Web.Live;
 
 /// <summary>
-/// The cards waiting in the web channel, per user. A card leaves the board when it is resolved in any channel
-/// (<see cref="ConfirmationEvents"/>) or expires; open pages subscribe to <see cref="Changed"/> and re-render over
-/// their SignalR circuit.
+/// The cards waiting for each person (by user key, <see cref="UserKeys"/>), whatever channel they were asked in: a
+/// card a Telegram user asked for on Telegram shows on their signed-in page too. A card joins the board when the core
+/// makes it (<see cref="ConfirmationEvents"/>) and leaves when it is resolved in any channel or expires; open pages
+/// subscribe to <see cref="Changed"/> and re-render over their SignalR circuit.
 /// </summary>
-public sealed class CardBoard : IDisposable
+public sealed class CardBoard : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, (string UserId, ConfirmationCard Card)> _cards = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly IDisposable _subscription;
+    private readonly IDisposable _createdSubscription;
 
     /// <summary>Subscribes to resolutions.</summary>
     public CardBoard(ConfirmationEvents events, TimeProvider time)
@@ -23,15 +27,17 @@ public sealed class CardBoard : IDisposable
             Remove(resolved.ConfirmationId, resolved);
             return Task.CompletedTask;
         });
+        _createdSubscription = events.SubscribeCreated(created => Add(created.UserKey, created.Card));
     }
 
     /// <summary>A card was added or removed; the argument is the card id and, when removed, how it was resolved.</summary>
     public event Action<string, ConfirmationResolved?>? Changed;
 
-    /// <summary>Shows a card to its user.</summary>
-    public void Add(string userId, ConfirmationCard card)
+    /// <summary>Shows a card to its user (<paramref name="userKey"/>: <see cref="Principal.KeyIn"/>); adding it again changes nothing.</summary>
+    public void Add(string userKey, ConfirmationCard card)
     {
-        _cards[card.Id] = (userId, card);
+        if (_cards.TryGetValue(card.Id, out var existing) && existing.UserId == userKey) return;
+        _cards[card.Id] = (userKey, card);
         Changed?.Invoke(card.Id, null);
     }
 
@@ -41,7 +47,7 @@ public sealed class CardBoard : IDisposable
         if (_cards.TryRemove(id, out _)) Changed?.Invoke(id, resolved);
     }
 
-    /// <summary>The user's unexpired cards, oldest first.</summary>
+    /// <summary>The unexpired cards of a user key, oldest first.</summary>
     public IReadOnlyList<ConfirmationCard> For(string userId)
     {
         var now = _time.GetUtcNow();
@@ -54,5 +60,15 @@ public sealed class CardBoard : IDisposable
     public bool Contains(string id) => _cards.ContainsKey(id);
 
     /// <inheritdoc />
-    public void Dispose() => _subscription.Dispose();
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _createdSubscription.Dispose();
+    }
 }

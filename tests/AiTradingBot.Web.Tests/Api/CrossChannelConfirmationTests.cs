@@ -118,6 +118,23 @@ public sealed class CrossChannelConfirmationTests
     }
 
     [Fact]
+    public async Task A_telegram_card_shows_on_its_askers_page_only_and_leaves_it_when_confirmed_there()
+    {
+        await using var host = await TestHost.StartAsync(Settings);
+        var board = host.App.Services.GetRequiredService<CardBoard>();
+        var id = await AskOnTelegramAsync(host, "restart bravo");
+
+        // One card everywhere: the asker's signed-in page lists the card asked for on Telegram; nobody else's does.
+        Assert.Contains(board.For("telegram:111"), c => c.Id == id);
+        Assert.DoesNotContain(board.For("telegram:222"), c => c.Id == id);
+        Assert.DoesNotContain(board.For("local:web:operator"), c => c.Id == id);
+
+        using var session = await host.SignInAsync(await host.TelegramLinkAsync(Asker));
+        using (var r = await ConfirmWithSessionAsync(session, id)) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.False(board.Contains(id));
+    }
+
+    [Fact]
     public async Task A_web_card_confirmed_on_telegram_leaves_the_board_of_the_open_pages()
     {
         await using var host = await TestHost.StartAsync(Settings);
@@ -132,7 +149,7 @@ public sealed class CrossChannelConfirmationTests
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             id = (await Json.ReadAsync(r)).GetProperty("confirmationId").GetString()!;
         }
-        Assert.Contains(board.For("111"), c => c.Id == id);
+        Assert.Contains(board.For("telegram:111"), c => c.Id == id);
 
         // Typed on Telegram by the same person, in their private chat with the bot.
         var done = await host.App.Services.GetRequiredService<IAssistant>()
@@ -140,7 +157,7 @@ public sealed class CrossChannelConfirmationTests
 
         Assert.Equal(ReplyKind.Done, done.Kind);
         Assert.False(board.Contains(id));
-        Assert.DoesNotContain(board.For("111"), c => c.Id == id);
+        Assert.DoesNotContain(board.For("telegram:111"), c => c.Id == id);
         lock (changes) Assert.Contains(changes, c => c.Id == id && c.Resolved is { ResolvedInChannel: "telegram", Reply.Kind: ReplyKind.Done });
     }
 
