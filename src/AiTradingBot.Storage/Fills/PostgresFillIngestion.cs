@@ -10,13 +10,18 @@ namespace AiTradingBot.Storage.Fills;
 /// Ingestion on PostgreSQL, one transaction per batch under a transaction-scoped advisory lock (which serializes
 /// ingestors across instances and is safe through PgBouncer).
 /// <para>
-/// Round trips, not rows, dominate on a busy host, so the steady state is one round trip: with the touched
-/// positions known from this process's previous batches and redelivered exec ids recognized from the ones it
-/// stored, PnL is computed first and a single batch sends <c>BEGIN</c>, the lock, a guard that the stored positions
-/// still equal the cached ones, the insert of the new fills (the exec_id primary key rejects any already stored),
-/// the positions upsert and <c>COMMIT</c>. When a guard or the key fails (another instance wrote, or an old
-/// redelivery), the transaction is rolled back and the batch takes the checked path: read the stored exec ids and
-/// positions under the lock, compute, write (two round trips). Either way a batch is all or nothing.
+/// The rows travel by binary COPY into a session temp table (<c>ON COMMIT DELETE ROWS</c>, created when missing, so
+/// it also works through a transaction-pooling PgBouncer), then one set-based statement moves them into
+/// <c>fills</c> with <c>ON CONFLICT DO NOTHING</c> and upserts the positions of exactly the rows it inserted
+/// (<c>RETURNING</c>); the same statement asserts that every row was inserted, since the PnL computed here assumed so.
+/// </para>
+/// <para>
+/// With the touched positions known from this process's previous batches and redelivered exec ids recognized from the
+/// ones it stored, PnL is computed first (the fast path): <c>BEGIN</c>, the lock and a guard that the stored positions
+/// still equal the cached ones go in one round trip, then the COPY, then the move and <c>COMMIT</c>. When the guard
+/// or the all-inserted assertion fails (another instance wrote, or an old redelivery), the transaction is rolled back
+/// and the batch takes the checked path: read the stored exec ids and positions under the lock, compute, then the same
+/// COPY and move. Either way a batch is all or nothing.
 /// </para>
 /// </summary>
 internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimeProvider time)
@@ -60,7 +65,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
                 {
                     return await CheckedAsync(candidates, beforeCommit, ct);
                 }
-                catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+                catch (PostgresException e) when (attempt < 3 && e.SqlState is GuardSqlState or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
                 {
                     // A writer that bypasses the lock stored some of these first: read again and skip them.
                 }
@@ -81,11 +86,11 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            await using (var write = new NpgsqlBatch(conn))
+            await using (var begin = new NpgsqlBatch(conn))
             {
-                write.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-                write.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
-                write.BatchCommands.Add(Command("""
+                begin.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                begin.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
+                begin.BatchCommands.Add(Command("""
                     SELECT trading.ingest_guard(count(*) = cardinality(@bots), 'positions changed since this instance last wrote')
                     FROM unnest(@bots, @symbols, @categories, @qtys, @avgs) AS v(b, s, c, q, a)
                     LEFT JOIN trading.bot_positions p ON p.bot_id = v.b AND p.symbol = v.s AND p.category = v.c
@@ -96,14 +101,12 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
                     ("categories", before.Keys.Select(k => k.Item3.ToString()).ToArray()),
                     ("qtys", before.Values.Select(v => v.Item1).ToArray()),
                     ("avgs", before.Values.Select(v => v.Item2).ToArray())));
-                write.BatchCommands.Add(InsertFills(fills, now));
-                write.BatchCommands.Add(UpsertPositions(changed, now));
-                if (beforeCommit is null) write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-                await write.ExecuteNonQueryAsync(ct);
+                begin.BatchCommands.Add(new NpgsqlBatchCommand(CreateStage));
+                await begin.ExecuteNonQueryAsync(ct);
             }
-            await CommitAfterAsync(conn, beforeCommit, ct);
+            await WriteAsync(conn, fills, changed, now, beforeCommit, ct);
         }
-        catch (PostgresException e) when (e.SqlState is GuardSqlState or PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState is GuardSqlState)
         {
             await RollbackAsync(conn);
             _positions.Clear();
@@ -140,6 +143,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
                     FROM trading.bot_positions p JOIN unnest(@bots, @symbols, @categories) AS t(b, s, c) ON p.bot_id = t.b AND p.symbol = t.s AND p.category = t.c
                     """, ("bots", pairs.Select(p => p.BotId).ToArray()), ("symbols", pairs.Select(p => p.Symbol).ToArray()),
                     ("categories", pairs.Select(p => p.Category.ToString()).ToArray())));
+                read.BatchCommands.Add(new NpgsqlBatchCommand(CreateStage));
                 await using var reader = await read.ExecuteReaderAsync(ct);
                 // BEGIN returns no result set: the reader starts on the lock's.
                 await reader.NextResultAsync(ct);
@@ -153,15 +157,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
             var (fills, changed) = FillLedger.Apply(fresh, positions);
             if (fresh.Count > 0)
             {
-                var now = time.GetUtcNow();
-                await using (var write = new NpgsqlBatch(conn))
-                {
-                    write.BatchCommands.Add(InsertFills(fills, now));
-                    write.BatchCommands.Add(UpsertPositions(changed, now));
-                    if (beforeCommit is null) write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-                    await write.ExecuteNonQueryAsync(ct);
-                }
-                await CommitAfterAsync(conn, beforeCommit, ct);
+                await WriteAsync(conn, fills, changed, time.GetUtcNow(), beforeCommit, ct);
             }
             else
             {
@@ -206,68 +202,87 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
         await commit.ExecuteNonQueryAsync(ct);
     }
 
-    private static NpgsqlBatchCommand InsertFills(List<(Fill Fill, string FeeCurrency)> fills, DateTimeOffset now)
-    {
-        var n = fills.Count;
-        var execIds = new string[n];
-        var orderIds = new string[n];
-        var clientIds = new string?[n];
-        var bots = new string[n];
-        var symbols = new string[n];
-        var categories = new string[n];
-        var sides = new string[n];
-        var prices = new decimal[n];
-        var qtys = new decimal[n];
-        var fees = new decimal[n];
-        var feeCurrencies = new string[n];
-        var times = new DateTimeOffset[n];
-        var pnls = new decimal[n];
-        var closings = new bool[n];
-        var reasons = new string?[n];
-        for (var i = 0; i < n; i++)
-        {
-            var (f, feeCurrency) = fills[i];
-            execIds[i] = f.ExecId; orderIds[i] = f.OrderId; clientIds[i] = f.ClientOrderId; bots[i] = f.BotId; symbols[i] = f.Symbol;
-            categories[i] = f.Category.ToString(); sides[i] = f.Side.ToString(); prices[i] = f.Price; qtys[i] = f.Qty; fees[i] = f.Fee;
-            feeCurrencies[i] = feeCurrency; times[i] = f.ExecTime; pnls[i] = f.RealizedPnl; closings[i] = f.Closing; reasons[i] = f.CloseReason;
-        }
-        var cmd = new NpgsqlBatchCommand("""
+    /// <summary>The staging table: the columns the batch supplies, no index or constraint to maintain on the way in.</summary>
+    private const string CreateStage = """
+        CREATE TEMP TABLE IF NOT EXISTS atb_fills_stage (
+            exec_id text COLLATE "C", order_id text, client_order_id text, bot_id text COLLATE "C", symbol text COLLATE "C",
+            category text, side text, price numeric, qty numeric, fee numeric, fee_currency text, exec_time timestamptz,
+            realized_pnl numeric, closing boolean, close_reason text
+        ) ON COMMIT DELETE ROWS
+        """;
+
+    /// <summary>
+    /// The staged rows into <c>fills</c> (a row already stored is skipped, and then the batch is refused: its PnL assumed
+    /// otherwise), and the positions upserted for exactly the (bot, symbol, category) pairs of the rows inserted.
+    /// </summary>
+    private const string MoveStaged = """
+        WITH ins AS (
             INSERT INTO trading.fills (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency,
                 exec_time, realized_pnl, closing, close_reason, ingested_at)
-            SELECT e, o, c, b, s, cat, sd, p, q, f, fc, t, r, cl, cr, @now
-            FROM unnest(@e, @o, @c, @b, @s, @cat, @sd, @p, @q, @f, @fc, @t, @r, @cl, @cr) AS v(e, o, c, b, s, cat, sd, p, q, f, fc, t, r, cl, cr)
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter("now", now));
-        cmd.Parameters.Add(Array("e", execIds, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array("o", orderIds, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array("c", clientIds, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array("b", bots, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array("s", symbols, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array("cat", categories, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array("sd", sides, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array("p", prices, NpgsqlDbType.Numeric));
-        cmd.Parameters.Add(Array("q", qtys, NpgsqlDbType.Numeric));
-        cmd.Parameters.Add(Array("f", fees, NpgsqlDbType.Numeric));
-        cmd.Parameters.Add(Array("fc", feeCurrencies, NpgsqlDbType.Text));
-        cmd.Parameters.Add(Array("t", times, NpgsqlDbType.TimestampTz));
-        cmd.Parameters.Add(Array("r", pnls, NpgsqlDbType.Numeric));
-        cmd.Parameters.Add(Array("cl", closings, NpgsqlDbType.Boolean));
-        cmd.Parameters.Add(Array("cr", reasons, NpgsqlDbType.Text));
-        return cmd;
-    }
+            SELECT exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency,
+                exec_time, realized_pnl, closing, close_reason, @now
+            FROM pg_temp.atb_fills_stage
+            ON CONFLICT (exec_id) DO NOTHING
+            RETURNING bot_id, symbol, category
+        ), inserted AS (
+            SELECT count(*) AS n FROM ins
+        ), touched AS (
+            SELECT DISTINCT bot_id, symbol, category FROM ins
+        )
+        INSERT INTO trading.bot_positions (bot_id, symbol, category, qty, avg_price, updated_at)
+        SELECT v.b, v.s, v.c, v.q, v.a, @now
+        FROM unnest(@bots, @symbols, @categories, @qtys, @avgs) AS v(b, s, c, q, a)
+        CROSS JOIN inserted
+        JOIN touched t ON t.bot_id = v.b AND t.symbol = v.s AND t.category = v.c
+        WHERE trading.ingest_check(inserted.n = @count, 'an execution of this batch was stored by another writer')
+        ON CONFLICT (bot_id, symbol, category) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at
+        """;
 
-    private static NpgsqlBatchCommand UpsertPositions(List<BotPosition> changed, DateTimeOffset now) =>
-        Command("""
-            INSERT INTO trading.bot_positions (bot_id, symbol, category, qty, avg_price, updated_at)
-            SELECT b, s, c, q, a, @now FROM unnest(@bots, @symbols, @categories, @qtys, @avgs) AS v(b, s, c, q, a)
-            ON CONFLICT (bot_id, symbol, category) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at
-            """,
-            ("now", now),
-            ("bots", changed.Select(p => p.BotId).ToArray()),
-            ("symbols", changed.Select(p => p.Symbol).ToArray()),
-            ("categories", changed.Select(p => p.Category.ToString()).ToArray()),
-            ("qtys", changed.Select(p => p.Qty).ToArray()),
-            ("avgs", changed.Select(p => p.AveragePrice).ToArray()));
+    /// <summary>COPY the fills into the stage, then move them and upsert the positions (and commit, without the test hook).</summary>
+    private static async Task WriteAsync(NpgsqlConnection conn, List<(Fill Fill, string FeeCurrency)> fills, List<BotPosition> changed,
+        DateTimeOffset now, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
+    {
+        await using (var copy = await conn.BeginBinaryImportAsync("""
+            COPY pg_temp.atb_fills_stage (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency,
+                exec_time, realized_pnl, closing, close_reason) FROM STDIN (FORMAT BINARY)
+            """, ct))
+        {
+            foreach (var (f, feeCurrency) in fills)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(f.ExecId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.OrderId, NpgsqlDbType.Text, ct);
+                if (f.ClientOrderId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.ClientOrderId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.BotId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Symbol, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Category.ToString(), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Side.ToString(), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.Price, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(f.Qty, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(f.Fee, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(feeCurrency, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(f.ExecTime, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(f.RealizedPnl, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(f.Closing, NpgsqlDbType.Boolean, ct);
+                if (f.CloseReason is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.CloseReason, NpgsqlDbType.Text, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        await using (var move = new NpgsqlBatch(conn))
+        {
+            move.BatchCommands.Add(Command(MoveStaged,
+                ("now", now),
+                ("count", fills.Count),
+                ("bots", changed.Select(p => p.BotId).ToArray()),
+                ("symbols", changed.Select(p => p.Symbol).ToArray()),
+                ("categories", changed.Select(p => p.Category.ToString()).ToArray()),
+                ("qtys", changed.Select(p => p.Qty).ToArray()),
+                ("avgs", changed.Select(p => p.AveragePrice).ToArray())));
+            if (beforeCommit is null) move.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await move.ExecuteNonQueryAsync(ct);
+        }
+        await CommitAfterAsync(conn, beforeCommit, ct);
+    }
 
     /// <summary>Ends whatever transaction the connection is in; a broken connection has none left and the pool drops it.</summary>
     private static async Task RollbackAsync(NpgsqlConnection conn)
@@ -283,9 +298,6 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
             // Nothing to undo on a connection that is gone: the server rolled the transaction back when it broke.
         }
     }
-
-    private static NpgsqlParameter Array(string name, Array values, NpgsqlDbType elementType) =>
-        new(name, NpgsqlDbType.Array | elementType) { Value = values };
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {

@@ -56,6 +56,8 @@ public static class ObservabilityExtensions
             .WithTracing(t =>
             {
                 t.AddSource(AiTradingBotTelemetry.Name)
+                    // Database client spans: Npgsql's own ActivitySource (EF adds none; SQLite spans come from ours).
+                    .AddSource("Npgsql")
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => ctx.Request.Path != "/metrics" && ctx.Request.Path != "/healthz")
                     .AddHttpClientInstrumentation();
                 if (otlp is not null) t.AddOtlpExporter(o => o.Endpoint = otlp);
