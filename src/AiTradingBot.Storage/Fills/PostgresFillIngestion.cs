@@ -224,18 +224,16 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
             FROM pg_temp.atb_fills_stage
             ON CONFLICT (exec_id) DO NOTHING
             RETURNING bot_id, symbol, category
-        ), inserted AS (
-            SELECT count(*) AS n FROM ins
-        ), touched AS (
-            SELECT DISTINCT bot_id, symbol, category FROM ins
+        ), positions AS (
+            INSERT INTO trading.bot_positions (bot_id, symbol, category, qty, avg_price, updated_at)
+            SELECT v.b, v.s, v.c, v.q, v.a, @now
+            FROM unnest(@bots, @symbols, @categories, @qtys, @avgs) AS v(b, s, c, q, a)
+            JOIN (SELECT DISTINCT bot_id, symbol, category FROM ins) t ON t.bot_id = v.b AND t.symbol = v.s AND t.category = v.c
+            ON CONFLICT (bot_id, symbol, category) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at
+            RETURNING 1
         )
-        INSERT INTO trading.bot_positions (bot_id, symbol, category, qty, avg_price, updated_at)
-        SELECT v.b, v.s, v.c, v.q, v.a, @now
-        FROM unnest(@bots, @symbols, @categories, @qtys, @avgs) AS v(b, s, c, q, a)
-        CROSS JOIN inserted
-        JOIN touched t ON t.bot_id = v.b AND t.symbol = v.s AND t.category = v.c
-        WHERE trading.ingest_check(inserted.n = @count, 'an execution of this batch was stored by another writer')
-        ON CONFLICT (bot_id, symbol, category) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at
+        -- A FROM-less select is evaluated exactly once, whatever ins holds (even nothing); a failure aborts the statement.
+        SELECT trading.ingest_check((SELECT count(*) FROM ins) = @count, 'an execution of this batch was stored by another writer')
         """;
 
     /// <summary>COPY the fills into the stage, then move them and upsert the positions (and commit, without the test hook).</summary>
