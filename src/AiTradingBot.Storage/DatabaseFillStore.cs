@@ -12,7 +12,7 @@ namespace AiTradingBot.Storage;
 /// <c>bot_positions</c> follows it in the same transaction. Ingestion is idempotent on exec id and atomic per batch
 /// for the valid executions; invalid ones go to <c>fill_dead_letters</c> with a reason.
 /// </summary>
-public sealed class DatabaseFillStore : IFillStore
+public sealed class DatabaseFillStore : IFillStore, IAsyncDisposable
 {
     private readonly StorageReadiness _ready;
     private readonly IDbContextFactory<TradingDbContext> _contexts;
@@ -81,4 +81,8 @@ public sealed class DatabaseFillStore : IFillStore
         var newest = await db.Fills.AsNoTracking().OrderByDescending(x => x.ExecTime).Select(x => new { x.ExecTime }).FirstOrDefaultAsync(ct);
         return newest?.ExecTime;
     }
+
+    /// <inheritdoc />
+    /// <remarks>Closes the PostgreSQL ingestion's own session.</remarks>
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

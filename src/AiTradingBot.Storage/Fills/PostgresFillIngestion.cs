@@ -8,23 +8,25 @@ namespace AiTradingBot.Storage.Fills;
 
 /// <summary>
 /// Ingestion on PostgreSQL, one transaction per batch under a transaction-scoped advisory lock (which serializes
-/// ingestors across instances and is safe through PgBouncer).
+/// ingestors across instances).
 /// <para>
-/// The rows travel by binary COPY into a session temp table (<c>ON COMMIT DELETE ROWS</c>, created when missing, so
-/// it also works through a transaction-pooling PgBouncer), then one set-based statement moves them into
-/// <c>fills</c> with <c>ON CONFLICT DO NOTHING</c> and upserts the positions of exactly the rows it inserted
-/// (<c>RETURNING</c>); the same statement asserts that every row was inserted, since the PnL computed here assumed so.
+/// The rows travel by binary COPY into a temp staging table (<c>ON COMMIT DELETE ROWS</c>: nothing survives a batch),
+/// then one set-based statement moves them into <c>fills</c> with <c>ON CONFLICT DO NOTHING</c>, upserts the
+/// positions of exactly the rows it inserted (<c>RETURNING</c>), and asserts that every row was inserted, since the
+/// PnL computed here assumed so. Batches are serialized in the process, so they keep one connection of their own: the
+/// staging table is created once per session, not per batch (the pool's reset would drop it). Through a
+/// transaction-pooling PgBouncer a batch may land on a session without it; it is then created and the batch retried.
 /// </para>
 /// <para>
 /// With the touched positions known from this process's previous batches and redelivered exec ids recognized from the
-/// ones it stored, PnL is computed first (the fast path): <c>BEGIN</c>, the lock and a guard that the stored positions
-/// still equal the cached ones go in one round trip, then the COPY, then the move and <c>COMMIT</c>. When the guard
-/// or the all-inserted assertion fails (another instance wrote, or an old redelivery), the transaction is rolled back
-/// and the batch takes the checked path: read the stored exec ids and positions under the lock, compute, then the same
-/// COPY and move. Either way a batch is all or nothing.
+/// ones it stored, PnL is computed first (the fast path): <c>BEGIN</c> goes with the COPY, then the lock, a guard that
+/// the stored positions still equal the cached ones and the move go in one round trip, then <c>COMMIT</c>. When the
+/// guard or the all-inserted assertion fails (another instance wrote, or an old redelivery), the transaction is rolled
+/// back and the batch takes the checked path: read the stored exec ids and positions under the lock, compute, then the
+/// same COPY and move. Either way a batch is all or nothing.
 /// </para>
 /// </summary>
-internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimeProvider time)
+internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimeProvider time) : IAsyncDisposable
 {
     /// <summary>The advisory lock key every ingestor takes per batch ("ATBFILL1").</summary>
     internal const long FillsLockKey = 0x41544246494C4C31;
@@ -38,7 +40,10 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
     private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
     private readonly Queue<string> _storedOrder = new();
 
-    /// <summary>Batches that took the one-round-trip path (tests, benchmark).</summary>
+    // The batches' own session (under _gate); dropped on any failure and opened again by the next batch.
+    private NpgsqlConnection? _connection;
+
+    /// <summary>Batches that took the fast path (tests, benchmark).</summary>
     internal int FastBatches { get; private set; }
 
     /// <summary>Batches that took the checked path.</summary>
@@ -65,9 +70,11 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
                 {
                     return await CheckedAsync(candidates, beforeCommit, ct);
                 }
-                catch (PostgresException e) when (attempt < 3 && e.SqlState is GuardSqlState or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+                catch (PostgresException e) when (attempt < 3 && e.SqlState is GuardSqlState or PostgresErrorCodes.UniqueViolation
+                                                      or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UndefinedTable)
                 {
-                    // A writer that bypasses the lock stored some of these first: read again and skip them.
+                    // A writer that bypasses the lock stored some of these first (read again and skip them), or the
+                    // session had no staging table (created now).
                 }
             }
         }
@@ -77,20 +84,20 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
         }
     }
 
-    /// <summary>The one-round-trip path; null when its guard or the exec_id key said the cache was stale.</summary>
+    /// <summary>The fast path; null when its guard or the all-inserted assertion said the cache was stale.</summary>
     private async Task<FillIngestResult?> TryFastAsync(List<ExecutionReport> candidates, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
     {
         var before = candidates.Select(e => (e.BotId, e.Symbol, e.Category)).Distinct().ToDictionary(p => p, p => _positions[p]);
         var (fills, changed) = FillLedger.Apply(candidates, new Dictionary<(string, string, OrderCategory), (decimal, decimal)>(before));
-        var now = time.GetUtcNow();
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var conn = await ConnectionAsync(ct);
         try
         {
-            await using (var begin = new NpgsqlBatch(conn))
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await CopyAsync(conn, fills, ct);
+            await using (var write = new NpgsqlBatch(conn))
             {
-                begin.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-                begin.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
-                begin.BatchCommands.Add(Command("""
+                write.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
+                write.BatchCommands.Add(Command("""
                     SELECT trading.ingest_guard(count(*) = cardinality(@bots), 'positions changed since this instance last wrote')
                     FROM unnest(@bots, @symbols, @categories, @qtys, @avgs) AS v(b, s, c, q, a)
                     LEFT JOIN trading.bot_positions p ON p.bot_id = v.b AND p.symbol = v.s AND p.category = v.c
@@ -101,21 +108,23 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
                     ("categories", before.Keys.Select(k => k.Item3.ToString()).ToArray()),
                     ("qtys", before.Values.Select(v => v.Item1).ToArray()),
                     ("avgs", before.Values.Select(v => v.Item2).ToArray())));
-                begin.BatchCommands.Add(new NpgsqlBatchCommand(CreateStage));
-                await begin.ExecuteNonQueryAsync(ct);
+                write.BatchCommands.Add(Move(fills.Count, changed, time.GetUtcNow()));
+                await write.ExecuteNonQueryAsync(ct);
             }
-            await WriteAsync(conn, fills, changed, now, beforeCommit, ct);
+            if (beforeCommit is not null) await beforeCommit(ct);
+            await tx.CommitAsync(ct);
         }
-        catch (PostgresException e) when (e.SqlState is GuardSqlState)
+        catch (PostgresException e) when (e.SqlState is GuardSqlState or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.UndefinedTable)
         {
-            await RollbackAsync(conn);
+            // The transaction's disposal rolled it back; the checked path reads the truth (and creates a missing stage).
             _positions.Clear();
+            if (e.SqlState == PostgresErrorCodes.UndefinedTable) await DropConnectionAsync();
             return null;
         }
         catch
         {
-            await RollbackAsync(conn);
             _positions.Clear();
+            await DropConnectionAsync();
             throw;
         }
         FastBatches++;
@@ -126,15 +135,16 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
     private async Task<FillIngestResult> CheckedAsync(List<ExecutionReport> candidates, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
     {
         var pairs = candidates.Select(e => (e.BotId, e.Symbol, e.Category)).Distinct().ToArray();
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var conn = await ConnectionAsync(ct);
         try
         {
+            await using var tx = await conn.BeginTransactionAsync(ct);
             var positions = new Dictionary<(string, string, OrderCategory), (decimal, decimal)>();
             var existing = new HashSet<string>(StringComparer.Ordinal);
             await using (var read = new NpgsqlBatch(conn))
             {
-                // BEGIN and COMMIT travel inside the batches, so the transaction costs no round trip of its own.
-                read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                // The staging table is made sure of inside the transaction: a pooler cannot move it to another session.
+                read.BatchCommands.Add(new NpgsqlBatchCommand(CreateStage));
                 read.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
                 read.BatchCommands.Add(Command("SELECT exec_id FROM trading.fills WHERE exec_id = ANY(@ids)",
                     ("ids", candidates.Select(e => e.ExecId).ToArray())));
@@ -143,9 +153,8 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
                     FROM trading.bot_positions p JOIN unnest(@bots, @symbols, @categories) AS t(b, s, c) ON p.bot_id = t.b AND p.symbol = t.s AND p.category = t.c
                     """, ("bots", pairs.Select(p => p.BotId).ToArray()), ("symbols", pairs.Select(p => p.Symbol).ToArray()),
                     ("categories", pairs.Select(p => p.Category.ToString()).ToArray())));
-                read.BatchCommands.Add(new NpgsqlBatchCommand(CreateStage));
                 await using var reader = await read.ExecuteReaderAsync(ct);
-                // BEGIN returns no result set: the reader starts on the lock's.
+                // CREATE returns no result set: the reader starts on the lock's.
                 await reader.NextResultAsync(ct);
                 while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
                 await reader.NextResultAsync(ct);
@@ -157,11 +166,18 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
             var (fills, changed) = FillLedger.Apply(fresh, positions);
             if (fresh.Count > 0)
             {
-                await WriteAsync(conn, fills, changed, time.GetUtcNow(), beforeCommit, ct);
+                await CopyAsync(conn, fills, ct);
+                await using (var write = new NpgsqlBatch(conn))
+                {
+                    write.BatchCommands.Add(Move(fills.Count, changed, time.GetUtcNow()));
+                    await write.ExecuteNonQueryAsync(ct);
+                }
+                if (beforeCommit is not null) await beforeCommit(ct);
+                await tx.CommitAsync(ct);
             }
             else
             {
-                await RollbackAsync(conn);
+                await tx.RollbackAsync(ct);
             }
 
             // What was read under the lock is the truth now: prime the cache for the fast path.
@@ -172,10 +188,36 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
         }
         catch
         {
-            await RollbackAsync(conn);
             _positions.Clear();
+            await DropConnectionAsync();
             throw;
         }
+    }
+
+    /// <summary>The batches' session, opened (with its staging table) when there is none.</summary>
+    private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken ct)
+    {
+        if (_connection is { State: System.Data.ConnectionState.Open } open) return open;
+        await DropConnectionAsync();
+        var conn = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            await using var create = new NpgsqlCommand(CreateStage, conn);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+        return _connection = conn;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        var conn = _connection;
+        _connection = null;
+        if (conn is not null) await conn.DisposeAsync();
     }
 
     /// <summary>Records a committed batch in the caches and shapes the result.</summary>
@@ -191,15 +233,6 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
         if (!_stored.Add(execId)) return;
         _storedOrder.Enqueue(execId);
         if (_storedOrder.Count > RememberedExecIds) _stored.Remove(_storedOrder.Dequeue());
-    }
-
-    /// <summary>With the test hook, the writes went without COMMIT: run the hook, then commit.</summary>
-    private static async Task CommitAfterAsync(NpgsqlConnection conn, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
-    {
-        if (beforeCommit is null) return;
-        await beforeCommit(ct);
-        await using var commit = new NpgsqlCommand("COMMIT", conn);
-        await commit.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The staging table: the columns the batch supplies, no index or constraint to maintain on the way in.</summary>
@@ -236,64 +269,56 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
         SELECT trading.ingest_check((SELECT count(*) FROM ins) = @count, 'an execution of this batch was stored by another writer')
         """;
 
-    /// <summary>COPY the fills into the stage, then move them and upsert the positions (and commit, without the test hook).</summary>
-    private static async Task WriteAsync(NpgsqlConnection conn, List<(Fill Fill, string FeeCurrency)> fills, List<BotPosition> changed,
-        DateTimeOffset now, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)
+    private static NpgsqlBatchCommand Move(int count, List<BotPosition> changed, DateTimeOffset now) =>
+        Command(MoveStaged,
+            ("now", now),
+            ("count", count),
+            ("bots", changed.Select(p => p.BotId).ToArray()),
+            ("symbols", changed.Select(p => p.Symbol).ToArray()),
+            ("categories", changed.Select(p => p.Category.ToString()).ToArray()),
+            ("qtys", changed.Select(p => p.Qty).ToArray()),
+            ("avgs", changed.Select(p => p.AveragePrice).ToArray()));
+
+    /// <summary>Binary COPY of the fills into the staging table (the transaction's pending BEGIN travels with it).</summary>
+    private static async Task CopyAsync(NpgsqlConnection conn, List<(Fill Fill, string FeeCurrency)> fills, CancellationToken ct)
     {
-        await using (var copy = await conn.BeginBinaryImportAsync("""
+        await using var copy = await conn.BeginBinaryImportAsync("""
             COPY pg_temp.atb_fills_stage (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency,
                 exec_time, realized_pnl, closing, close_reason) FROM STDIN (FORMAT BINARY)
-            """, ct))
+            """, ct);
+        foreach (var (f, feeCurrency) in fills)
         {
-            foreach (var (f, feeCurrency) in fills)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(f.ExecId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.OrderId, NpgsqlDbType.Text, ct);
-                if (f.ClientOrderId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.ClientOrderId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.BotId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Symbol, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Category.ToString(), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Side.ToString(), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Price, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Qty, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Fee, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(feeCurrency, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.ExecTime, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(f.RealizedPnl, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Closing, NpgsqlDbType.Boolean, ct);
-                if (f.CloseReason is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.CloseReason, NpgsqlDbType.Text, ct);
-            }
-            await copy.CompleteAsync(ct);
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(f.ExecId, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.OrderId, NpgsqlDbType.Text, ct);
+            if (f.ClientOrderId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.ClientOrderId, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.BotId, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Symbol, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Category.ToString(), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Side.ToString(), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.Price, NpgsqlDbType.Numeric, ct);
+            await copy.WriteAsync(f.Qty, NpgsqlDbType.Numeric, ct);
+            await copy.WriteAsync(f.Fee, NpgsqlDbType.Numeric, ct);
+            await copy.WriteAsync(feeCurrency, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.ExecTime, NpgsqlDbType.TimestampTz, ct);
+            await copy.WriteAsync(f.RealizedPnl, NpgsqlDbType.Numeric, ct);
+            await copy.WriteAsync(f.Closing, NpgsqlDbType.Boolean, ct);
+            if (f.CloseReason is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.CloseReason, NpgsqlDbType.Text, ct);
         }
-        await using (var move = new NpgsqlBatch(conn))
-        {
-            move.BatchCommands.Add(Command(MoveStaged,
-                ("now", now),
-                ("count", fills.Count),
-                ("bots", changed.Select(p => p.BotId).ToArray()),
-                ("symbols", changed.Select(p => p.Symbol).ToArray()),
-                ("categories", changed.Select(p => p.Category.ToString()).ToArray()),
-                ("qtys", changed.Select(p => p.Qty).ToArray()),
-                ("avgs", changed.Select(p => p.AveragePrice).ToArray())));
-            if (beforeCommit is null) move.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            await move.ExecuteNonQueryAsync(ct);
-        }
-        await CommitAfterAsync(conn, beforeCommit, ct);
+        await copy.CompleteAsync(ct);
     }
 
-    /// <summary>Ends whatever transaction the connection is in; a broken connection has none left and the pool drops it.</summary>
-    private static async Task RollbackAsync(NpgsqlConnection conn)
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
     {
-        if (conn.State != System.Data.ConnectionState.Open) return;
+        await _gate.WaitAsync();
         try
         {
-            await using var rollback = new NpgsqlCommand("ROLLBACK", conn);
-            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            await DropConnectionAsync();
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        finally
         {
-            // Nothing to undo on a connection that is gone: the server rolled the transaction back when it broke.
+            _gate.Release();
         }
     }
 
