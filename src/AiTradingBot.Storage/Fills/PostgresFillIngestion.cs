@@ -42,6 +42,10 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
 
     // The batches' own session (under _gate); dropped on any failure and opened again by the next batch.
     private NpgsqlConnection? _connection;
+    private DateTimeOffset _lastUsed;
+
+    /// <summary>A session idle this long is checked before a batch uses it.</summary>
+    internal static readonly TimeSpan IdleCheckAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>Batches that took the fast path (tests, benchmark).</summary>
     internal int FastBatches { get; private set; }
@@ -194,10 +198,30 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
         }
     }
 
-    /// <summary>The batches' session, opened (with its staging table) when there is none.</summary>
+    /// <summary>
+    /// The batches' session, opened (with its staging table) when there is none. One idle for a while is checked
+    /// first (a server restart or an idle timeout may have closed it), so a batch never fails on a dead session;
+    /// back-to-back batches pay nothing for that.
+    /// </summary>
     private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken ct)
     {
-        if (_connection is { State: System.Data.ConnectionState.Open } open) return open;
+        var now = time.GetUtcNow();
+        var idle = now - _lastUsed;
+        _lastUsed = now;
+        if (_connection is { State: System.Data.ConnectionState.Open } open)
+        {
+            if (idle < IdleCheckAfter) return open;
+            try
+            {
+                await using var ping = new NpgsqlCommand("SELECT 1", open);
+                await ping.ExecuteScalarAsync(ct);
+                return open;
+            }
+            catch (NpgsqlException)
+            {
+                // The session is gone (closed, or terminated by the server): open another below.
+            }
+        }
         await DropConnectionAsync();
         var conn = await dataSource.OpenConnectionAsync(ct);
         try
