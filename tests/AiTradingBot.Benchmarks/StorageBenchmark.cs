@@ -55,7 +55,7 @@ public sealed class StorageBenchmark : IBenchmark
         await using var database = new StorageDatabase(StorageTarget.ForPostgres(connectionString));
         var migrator = new DatabaseMigrator(database, TimeProvider.System);
         await migrator.MigrateAsync(ct);
-        var store = new DatabaseFillStore(database, new StorageReadiness(migrator, Options.Create(new StorageOptions())),
+        await using var store = new DatabaseFillStore(database, new StorageReadiness(migrator, Options.Create(new StorageOptions())),
             database.CreateContextFactory(), TimeProvider.System);
 
         // Warm-up (JIT, pools, plans) on executions outside the measured set.
@@ -77,7 +77,7 @@ public sealed class StorageBenchmark : IBenchmark
         var ingestSeconds = sw.Elapsed.TotalSeconds;
 
         // A replay of already stored executions by another instance (nothing cached): the database dedupe path.
-        var other = new DatabaseFillStore(database, new StorageReadiness(migrator, Options.Create(new StorageOptions())),
+        await using var other = new DatabaseFillStore(database, new StorageReadiness(migrator, Options.Create(new StorageOptions())),
             database.CreateContextFactory(), TimeProvider.System);
         var replay = stream.Take(Math.Min(10 * batchSize, events)).Chunk(batchSize).ToList();
         sw.Restart();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Xunit;
 using AiTradingBot.Core.Audit;
+using AiTradingBot.Core.Execution;
+using AiTradingBot.Core.Notifications;
 using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Trading;
@@ -264,6 +266,45 @@ public abstract class StoreContractTests
         Assert.Empty(other.NewFills);
         Assert.Empty(other.DeadLettered);
         Assert.Equal(3, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters", Ct));
+    }
+
+    [Fact]
+    public async Task Through_the_fills_path_a_bad_row_is_noticed_to_admins_once_and_the_others_stored()
+    {
+        await using var db = await CreateAsync();
+        var channel = new CapturingChannel();
+        var hub = new NotificationHub([channel], Microsoft.Extensions.Options.Options.Create(new NotificationOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<NotificationHub>.Instance);
+        var path = new FillsPath(db.Fills, new AiTradingBot.Core.InProcess.NullPositionPublisher(), hub, source: "test");
+        ExecutionReport[] batch = [Buy("p1", 1, 100), Buy("p-bad", 0, 100, T0.AddSeconds(1)), Buy("p2", 1, 120, T0.AddSeconds(2))];
+
+        await path.OnExecutionsAsync(batch, Ct);
+        await path.OnExecutionsAsync(batch, Ct);
+        // A second instance's fills path (its own cache) gets the same redelivery.
+        await new FillsPath(db.NewFillStore(), new AiTradingBot.Core.InProcess.NullPositionPublisher(), hub, source: "test").OnExecutionsAsync(batch, Ct);
+
+        Assert.Equal(["p1", "p2"], (await db.Fills.QueryAsync(new FillQuery(), Ct)).Select(f => f.ExecId).Order());
+        Assert.Equal(1, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters", Ct));
+        Assert.Contains("quantity 0", await db.ScalarAsync<string>("SELECT reason FROM fill_dead_letters WHERE exec_id = 'p-bad'", Ct));
+        var notice = Assert.Single(channel.Sent, n => n.Kind == NotificationKind.System);
+        Assert.Contains("p-bad", notice.Text);
+        Assert.Contains("1 bad_qty", notice.Text);
+        Assert.Equal(2, channel.Sent.Count(n => n.Kind == NotificationKind.Fill));
+    }
+
+    private sealed class CapturingChannel : INotificationChannel
+    {
+        private readonly List<Notification> _sent = [];
+
+        public string Name => "capture";
+
+        public IReadOnlyList<Notification> Sent { get { lock (_sent) return _sent.ToList(); } }
+
+        public Task SendAsync(Notification notification, CancellationToken ct)
+        {
+            lock (_sent) _sent.Add(notification);
+            return Task.CompletedTask;
+        }
     }
 
     [Fact]
