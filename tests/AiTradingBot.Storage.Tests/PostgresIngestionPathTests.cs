@@ -79,7 +79,7 @@ public sealed class PostgresIngestionPathTests
     }
 
     [Fact]
-    public async Task A_batch_that_fails_before_commit_leaves_nothing_staged_for_the_next()
+    public async Task A_batch_that_fails_before_commit_leaves_nothing_behind_for_the_next()
     {
         await using var db = await TestDatabase.PostgresAsync();
         await db.Fills.IngestAsync([Buy("m1", 1, 100)], Ct);
@@ -89,7 +89,7 @@ public sealed class PostgresIngestionPathTests
 
         var r = await db.Fills.IngestAsync([Buy("m3", 1, 130, T0.AddSeconds(2))], Ct);
 
-        // Only m3 is new: the failed batch's staged row did not leak into this one.
+        // Only m3 is new: nothing of the failed batch was kept, and its session was replaced cleanly.
         Assert.Equal("m3", r.NewFills.Single().ExecId);
         Assert.Equal(["m1", "m3"], (await db.Fills.QueryAsync(new AiTradingBot.Core.Ports.FillQuery(), Ct)).Select(f => f.ExecId).Order());
         Assert.Equal((2m, 115m), (r.ChangedPositions.Single().Qty, r.ChangedPositions.Single().AveragePrice));
