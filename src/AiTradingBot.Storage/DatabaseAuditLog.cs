@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using AiTradingBot.Core.Audit;
 using AiTradingBot.Core.Ports;
@@ -31,6 +32,7 @@ public sealed class DatabaseAuditLog(StorageReadiness ready, IDbContextFactory<T
             Steps = JsonSerializer.Serialize(record.Steps ?? [], Json),
             ConfirmationId = record.ConfirmationId,
             Mode = record.Mode,
+            TraceId = record.TraceId ?? CurrentTraceId(),
         });
         await db.SaveChangesAsync(ct);
     }
@@ -46,6 +48,10 @@ public sealed class DatabaseAuditLog(StorageReadiness ready, IDbContextFactory<T
             r.Time, r.Channel, r.UserId, r.UserName, r.ChatId, r.Text, r.PlanJson, r.Decision,
             JsonSerializer.Deserialize<List<string>>(r.Reasons, Json) ?? [],
             JsonSerializer.Deserialize<List<AuditStep>>(r.Steps, Json) ?? [],
-            r.ConfirmationId, r.Mode)).ToList();
+            r.ConfirmationId, r.Mode, r.TraceId)).ToList();
     }
+
+    /// <summary>The current activity's W3C trace id, so an audit row leads to its trace; null outside one.</summary>
+    private static string? CurrentTraceId() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } a && a.TraceId != default ? a.TraceId.ToHexString() : null;
 }

@@ -1,3 +1,4 @@
+using AiTradingBot.Core.Audit;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Trading;
 using AiTradingBot.Storage.Fills;
@@ -8,20 +9,26 @@ namespace AiTradingBot.Storage;
 
 /// <summary>
 /// <see cref="IFillStore"/> on the relational store: the <c>fills</c> table is the source of truth and
-/// <c>bot_positions</c> follows it in the same transaction. Ingestion is idempotent on exec id and atomic per batch.
+/// <c>bot_positions</c> follows it in the same transaction. Ingestion is idempotent on exec id and atomic per batch
+/// for the valid executions; invalid ones go to <c>fill_dead_letters</c> with a reason.
 /// </summary>
-public sealed class DatabaseFillStore : IFillStore
+public sealed class DatabaseFillStore : IFillStore, IAsyncDisposable
 {
     private readonly StorageReadiness _ready;
     private readonly IDbContextFactory<TradingDbContext> _contexts;
     private readonly PostgresFillIngestion? _postgres;
     private readonly SqliteFillIngestion? _sqlite;
+    private readonly FillDeadLetters _deadLetters;
+    private readonly SecretRedactor? _redactor;
 
-    /// <summary>A store on the configured database.</summary>
-    public DatabaseFillStore(StorageDatabase database, StorageReadiness ready, IDbContextFactory<TradingDbContext> contexts, TimeProvider time)
+    /// <summary>A store on the configured database; <paramref name="redactor"/> masks secrets in dead-lettered raw events.</summary>
+    public DatabaseFillStore(StorageDatabase database, StorageReadiness ready, IDbContextFactory<TradingDbContext> contexts, TimeProvider time,
+        SecretRedactor? redactor = null)
     {
         _ready = ready;
         _contexts = contexts;
+        _redactor = redactor;
+        _deadLetters = new FillDeadLetters(database, contexts, time);
         if (database.IsPostgres) _postgres = new PostgresFillIngestion(database.DataSource, time);
         else _sqlite = new SqliteFillIngestion(contexts, time);
     }
@@ -35,12 +42,16 @@ public sealed class DatabaseFillStore : IFillStore
     /// <inheritdoc />
     public async Task<FillIngestResult> IngestAsync(IReadOnlyList<ExecutionReport> executions, CancellationToken ct)
     {
-        var batch = FillLedger.Prepare(executions);
-        if (batch.Count == 0) return new FillIngestResult([], []);
+        var (batch, rejected) = FillLedger.Prepare(executions, _redactor);
+        if (batch.Count == 0 && rejected.Count == 0) return new FillIngestResult([], []);
         await _ready.EnsureAsync(ct);
-        return _postgres is not null
+        // Dead letters first, in their own transaction: they are kept even if the valid rows then fail to store.
+        var dead = await _deadLetters.StoreAsync(rejected, ct);
+        if (batch.Count == 0) return new FillIngestResult([], []) { DeadLettered = dead };
+        var stored = _postgres is not null
             ? await _postgres.IngestAsync(batch, BeforeCommit, ct)
             : await _sqlite!.IngestAsync(batch, BeforeCommit, ct);
+        return dead.Count == 0 ? stored : stored with { DeadLettered = dead };
     }
 
     /// <inheritdoc />
@@ -70,4 +81,8 @@ public sealed class DatabaseFillStore : IFillStore
         var newest = await db.Fills.AsNoTracking().OrderByDescending(x => x.ExecTime).Select(x => new { x.ExecTime }).FirstOrDefaultAsync(ct);
         return newest?.ExecTime;
     }
+
+    /// <inheritdoc />
+    /// <remarks>Closes the PostgreSQL ingestion's own session.</remarks>
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

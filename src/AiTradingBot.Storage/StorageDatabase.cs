@@ -36,7 +36,7 @@ public sealed class StorageDatabase : IAsyncDisposable
     public void Configure(DbContextOptionsBuilder options)
     {
         if (IsPostgres) options.UseNpgsql(DataSource);
-        else options.UseSqlite(Target.ConnectionString);
+        else options.UseSqlite(Target.ConnectionString).AddInterceptors(Embedded.SqliteCommandActivities.Instance);
     }
 
     /// <summary>A context factory outside DI (tests, benchmark, the migrate verb before a host exists).</summary>

@@ -60,4 +60,38 @@ public sealed class PostgresIngestionPathTests
         Assert.Equal(5, await db.ScalarAsync<int>("SELECT count(*) FROM fills", Ct));
         Assert.Equal((0, 2), a.PostgresPaths);
     }
+
+    [Fact]
+    public async Task A_batch_after_the_ingestion_session_was_closed_by_the_server_is_stored_on_a_new_one()
+    {
+        var time = new ManualTime(T0);
+        await using var db = await TestDatabase.PostgresAsync(time);
+        await db.Fills.IngestAsync([Buy("k1", 1, 100)], Ct);
+        // A server restart or an idle timeout ends every other session of the database, the ingestion's among them.
+        await db.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", Ct);
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        var r = await db.Fills.IngestAsync([Buy("k2", 1, 110, T0.AddSeconds(1))], Ct);
+
+        Assert.Equal("k2", r.NewFills.Single().ExecId);
+        Assert.Equal((2m, 105m), (r.ChangedPositions.Single().Qty, r.ChangedPositions.Single().AveragePrice));
+        Assert.Equal(2, await db.ScalarAsync<int>("SELECT count(*) FROM fills", Ct));
+    }
+
+    [Fact]
+    public async Task A_batch_that_fails_before_commit_leaves_nothing_behind_for_the_next()
+    {
+        await using var db = await TestDatabase.PostgresAsync();
+        await db.Fills.IngestAsync([Buy("m1", 1, 100)], Ct);
+        db.Fills.BeforeCommit = _ => throw new InvalidOperationException("boom");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Fills.IngestAsync([Buy("m2", 1, 100, T0.AddSeconds(1))], Ct));
+        db.Fills.BeforeCommit = null;
+
+        var r = await db.Fills.IngestAsync([Buy("m3", 1, 130, T0.AddSeconds(2))], Ct);
+
+        // Only m3 is new: nothing of the failed batch was kept, and its session was replaced cleanly.
+        Assert.Equal("m3", r.NewFills.Single().ExecId);
+        Assert.Equal(["m1", "m3"], (await db.Fills.QueryAsync(new AiTradingBot.Core.Ports.FillQuery(), Ct)).Select(f => f.ExecId).Order());
+        Assert.Equal((2m, 115m), (r.ChangedPositions.Single().Qty, r.ChangedPositions.Single().AveragePrice));
+    }
 }

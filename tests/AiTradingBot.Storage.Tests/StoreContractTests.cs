@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using Xunit;
 using AiTradingBot.Core.Audit;
+using AiTradingBot.Core.Execution;
+using AiTradingBot.Core.Notifications;
 using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Trading;
@@ -96,6 +99,7 @@ public abstract class StoreContractTests
         Assert.Empty(await read.BotPositions.ToListAsync(Ct));
         Assert.Empty(await read.Orders.ToListAsync(Ct));
         Assert.Empty(await read.AuditLog.ToListAsync(Ct));
+        Assert.Empty(await read.FillDeadLetters.ToListAsync(Ct));
     }
 
     // ---- fills ----
@@ -225,13 +229,101 @@ public abstract class StoreContractTests
     }
 
     [Fact]
-    public async Task An_invalid_execution_rejects_its_whole_batch()
+    public async Task An_invalid_execution_is_dead_lettered_and_the_rest_of_its_batch_is_stored()
     {
         await using var db = await CreateAsync();
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => db.Fills.IngestAsync([Buy("ok", 1, 100), Buy("bad", 0, 100)], Ct));
+        await db.Fills.IngestAsync([Buy("open", 1, 100)], Ct);
+        ExecutionReport[] batch =
+        [
+            Buy("ok-1", 1, 110, T0.AddSeconds(1)), Buy("zero-qty", 0, 100, T0.AddSeconds(2)), Sell("ok-2", 1, 120, T0.AddSeconds(3)),
+            Buy("no-price", 1, 0, T0.AddSeconds(4)), Buy("no-symbol", 1, 100, T0.AddSeconds(5), symbol: " "),
+        ];
 
-        Assert.Contains("bad", e.Message);
-        Assert.Empty(await db.Fills.QueryAsync(new FillQuery(), Ct));
+        var r = await db.Fills.IngestAsync(batch, Ct);
+
+        // The valid rows are stored with the usual PnL and position update: long 2 @ 105, one sold at 120.
+        Assert.Equal(["ok-1", "ok-2"], r.NewFills.Select(f => f.ExecId));
+        Assert.Equal(15m, r.NewFills[1].RealizedPnl);
+        Assert.Equal((1m, 105m), (r.ChangedPositions.Single().Qty, r.ChangedPositions.Single().AveragePrice));
+        Assert.Equal(["bad_price", "bad_qty", "missing_symbol"], r.DeadLettered.Select(d => d.Kind).Order());
+        Assert.Equal(3, await db.ScalarAsync<int>("SELECT count(*) FROM fills", Ct));
+        Assert.Equal(3, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters", Ct));
+        var reason = await db.ScalarAsync<string>("SELECT reason FROM fill_dead_letters WHERE exec_id = 'zero-qty'", Ct);
+        Assert.Contains("quantity 0", reason);
+        var raw = await db.ScalarAsync<string>("SELECT raw_event FROM fill_dead_letters WHERE exec_id = 'no-price'", Ct);
+        Assert.Contains("\"execId\":\"no-price\"", raw);
+        Assert.Contains("\"price\":0", raw);
+
+        // Redelivered (the stream reconnects): no duplicate fills or dead letters, nothing reported as new.
+        var again = await db.Fills.IngestAsync(batch, Ct);
+
+        Assert.Empty(again.NewFills);
+        Assert.Empty(again.DeadLettered);
+        Assert.Equal(3, await db.ScalarAsync<int>("SELECT count(*) FROM fills", Ct));
+        Assert.Equal(3, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters", Ct));
+        // Another instance (nothing cached) sees the same.
+        var other = await db.NewFillStore().IngestAsync(batch, Ct);
+        Assert.Empty(other.NewFills);
+        Assert.Empty(other.DeadLettered);
+        Assert.Equal(3, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters", Ct));
+    }
+
+    [Fact]
+    public async Task Through_the_fills_path_a_bad_row_is_noticed_to_admins_once_and_the_others_stored()
+    {
+        await using var db = await CreateAsync();
+        var channel = new CapturingChannel();
+        var hub = new NotificationHub([channel], Microsoft.Extensions.Options.Options.Create(new NotificationOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<NotificationHub>.Instance);
+        var path = new FillsPath(db.Fills, new AiTradingBot.Core.InProcess.NullPositionPublisher(), hub, source: "test");
+        ExecutionReport[] batch = [Buy("p1", 1, 100), Buy("p-bad", 0, 100, T0.AddSeconds(1)), Buy("p2", 1, 120, T0.AddSeconds(2))];
+
+        await path.OnExecutionsAsync(batch, Ct);
+        await path.OnExecutionsAsync(batch, Ct);
+        // A second instance's fills path (its own cache) gets the same redelivery.
+        await new FillsPath(db.NewFillStore(), new AiTradingBot.Core.InProcess.NullPositionPublisher(), hub, source: "test").OnExecutionsAsync(batch, Ct);
+
+        Assert.Equal(["p1", "p2"], (await db.Fills.QueryAsync(new FillQuery(), Ct)).Select(f => f.ExecId).Order());
+        Assert.Equal(1, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters", Ct));
+        Assert.Contains("quantity 0", await db.ScalarAsync<string>("SELECT reason FROM fill_dead_letters WHERE exec_id = 'p-bad'", Ct));
+        var notice = Assert.Single(channel.Sent, n => n.Kind == NotificationKind.System);
+        Assert.Contains("p-bad", notice.Text);
+        Assert.Contains("1 bad_qty", notice.Text);
+        Assert.Equal(2, channel.Sent.Count(n => n.Kind == NotificationKind.Fill));
+    }
+
+    private sealed class CapturingChannel : INotificationChannel
+    {
+        private readonly List<Notification> _sent = [];
+
+        public string Name => "capture";
+
+        public IReadOnlyList<Notification> Sent { get { lock (_sent) return _sent.ToList(); } }
+
+        public Task SendAsync(Notification notification, CancellationToken ct)
+        {
+            lock (_sent) _sent.Add(notification);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_of_only_bad_executions_stores_dead_letters_with_secrets_masked()
+    {
+        await using var db = await CreateAsync();
+        await db.Migrator.MigrateAsync(Ct);
+        var store = db.NewFillStore(new SecretRedactor(["tok-SECRET-99"]));
+        var leaky = Buy("", 1, 100) with { ClientOrderId = "ref tok-SECRET-99" };
+
+        var r = await store.IngestAsync([leaky, leaky, Buy("neg", -2, 100)], Ct);
+
+        Assert.Empty(r.NewFills);
+        Assert.Equal(["missing_exec_id", "bad_qty"], r.DeadLettered.Select(d => d.Kind));
+        Assert.Equal(2, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters", Ct));
+        Assert.Equal(0, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters WHERE raw_event LIKE '%tok-SECRET-99%'", Ct));
+        Assert.Equal(1, await db.ScalarAsync<int>("SELECT count(*) FROM fill_dead_letters WHERE exec_id IS NULL AND dedupe_key LIKE 'sha256:%'", Ct));
+        Assert.Empty((await store.IngestAsync([leaky], Ct)).DeadLettered);
+        Assert.Equal(0, await db.ScalarAsync<int>("SELECT count(*) FROM fills", Ct));
     }
 
     [Fact]
@@ -367,6 +459,31 @@ public abstract class StoreContractTests
             Assert.Equal(expected.Reasons, actual.Reasons);
             Assert.Equal(expected.Steps, actual.Steps);
         }
+    }
+
+    [Fact]
+    public async Task An_audit_row_written_inside_an_activity_keeps_its_trace_id()
+    {
+        await using var db = await CreateAsync();
+        var record = new AuditRecord(T0, "console", "1", null, "1", "positions", null, AuditDecision.Executed, [], [], null, "PAPER");
+        await db.Audit.AppendAsync(record with { Text = "before" }, Ct);
+        string traceId;
+        using (var activity = new Activity("test message").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            traceId = activity.TraceId.ToHexString();
+            await db.Audit.AppendAsync(record with { Text = "inside" }, Ct);
+            // A trace id the caller set is kept as given.
+            await db.Audit.AppendAsync(record with { Text = "explicit", TraceId = "0af7651916cd43dd8448eb211c80319c" }, Ct);
+        }
+        await db.Audit.AppendAsync(record with { Text = "after" }, Ct);
+
+        var rows = (await db.Audit.ReadRecentAsync(10, Ct)).ToDictionary(r => r.Text, r => r.TraceId);
+        Assert.Equal(32, traceId.Length);
+        Assert.Equal(traceId, rows["inside"]);
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", rows["explicit"]);
+        Assert.Null(rows["before"]);
+        Assert.Null(rows["after"]);
+        Assert.Equal(traceId, await db.ScalarAsync<string>("SELECT trace_id FROM audit_log WHERE text = 'inside'", Ct));
     }
 
     [Fact]

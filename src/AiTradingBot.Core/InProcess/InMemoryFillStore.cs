@@ -10,16 +10,27 @@ public sealed class InMemoryFillStore : IFillStore
     private readonly List<Fill> _fills = [];
     private readonly HashSet<string> _execIds = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Bot, string Symbol, Plans.OrderCategory Category), (decimal Qty, decimal Avg)> _positions = [];
+    private readonly Dictionary<string, DeadLetteredExecution> _deadLetters = new(StringComparer.Ordinal);
+
+    /// <summary>Every dead letter kept, by dedupe key.</summary>
+    public IReadOnlyList<DeadLetteredExecution> DeadLetters { get { lock (_gate) return _deadLetters.Values.ToList(); } }
 
     /// <inheritdoc />
     public Task<FillIngestResult> IngestAsync(IReadOnlyList<ExecutionReport> executions, CancellationToken ct)
     {
         var fresh = new List<Fill>();
         var changed = new Dictionary<(string, string, Plans.OrderCategory), BotPosition>();
+        var dead = new List<DeadLetteredExecution>();
         lock (_gate)
         {
             foreach (var e in executions)
             {
+                if (ExecutionDefects.Find(e) is { } defect)
+                {
+                    var letter = ExecutionDefects.DeadLetter(e, defect.Kind, defect.Reason, null);
+                    if (_deadLetters.TryAdd(ExecutionDefects.DedupeKey(letter), letter)) dead.Add(letter);
+                    continue;
+                }
                 if (!_execIds.Add(e.ExecId)) continue;
                 var key = (e.BotId, e.Symbol, e.Category);
                 var (qty, avg) = _positions.GetValueOrDefault(key);
@@ -32,7 +43,7 @@ public sealed class InMemoryFillStore : IFillStore
                 changed[key] = new BotPosition(e.BotId, e.Symbol, next.Qty, next.AveragePrice, 0m, e.Category);
             }
         }
-        return Task.FromResult(new FillIngestResult(fresh, changed.Values.ToList()));
+        return Task.FromResult(new FillIngestResult(fresh, changed.Values.ToList()) { DeadLettered = dead });
     }
 
     /// <inheritdoc />

@@ -11,7 +11,10 @@ public sealed record FillQuery(DateTimeOffset? From = null, DateTimeOffset? To =
 /// </summary>
 public interface IFillStore
 {
-    /// <summary>Stores the executions not seen before; returns the new fills and the positions they changed.</summary>
+    /// <summary>
+    /// Stores the executions not seen before; returns the new fills and the positions they changed. An invalid
+    /// execution does not stop its batch: it is dead-lettered with a reason (once per exec id) and the rest is stored.
+    /// </summary>
     Task<FillIngestResult> IngestAsync(IReadOnlyList<ExecutionReport> executions, CancellationToken ct);
 
     /// <summary>Fills, newest first.</summary>
@@ -22,4 +25,8 @@ public interface IFillStore
 }
 
 /// <summary>What an ingest stored.</summary>
-public sealed record FillIngestResult(IReadOnlyList<Fill> NewFills, IReadOnlyList<BotPosition> ChangedPositions);
+public sealed record FillIngestResult(IReadOnlyList<Fill> NewFills, IReadOnlyList<BotPosition> ChangedPositions)
+{
+    /// <summary>Invalid executions dead-lettered by this call; one already dead-lettered earlier (a redelivery) is not repeated.</summary>
+    public IReadOnlyList<DeadLetteredExecution> DeadLettered { get; init; } = [];
+}

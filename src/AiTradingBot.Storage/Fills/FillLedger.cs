@@ -1,3 +1,4 @@
+using AiTradingBot.Core.Audit;
 using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Trading;
 
@@ -10,22 +11,28 @@ namespace AiTradingBot.Storage.Fills;
 internal static class FillLedger
 {
     /// <summary>
-    /// Validates every execution (one bad report rejects the batch, so nothing partial is stored), drops repeated
-    /// exec ids after the first, and rounds times to microseconds as PostgreSQL stores them.
+    /// Splits a batch into the executions to store and the defective ones to dead-letter (one bad execution no longer
+    /// stops the others), drops repeated exec ids after the first, and rounds times to microseconds as PostgreSQL
+    /// stores them.
     /// </summary>
-    public static List<ExecutionReport> Prepare(IReadOnlyList<ExecutionReport> executions)
+    public static (List<ExecutionReport> Valid, List<DeadLetteredExecution> Rejected) Prepare(IReadOnlyList<ExecutionReport> executions, SecretRedactor? redactor)
     {
         ArgumentNullException.ThrowIfNull(executions);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var batch = new List<ExecutionReport>(executions.Count);
+        List<DeadLetteredExecution>? rejected = null;
         foreach (var e in executions)
         {
-            Validate(e);
+            if (ExecutionDefects.Find(e) is { } defect)
+            {
+                (rejected ??= []).Add(ExecutionDefects.DeadLetter(e, defect.Kind, defect.Reason, redactor));
+                continue;
+            }
             if (!seen.Add(e.ExecId)) continue;
             var time = Microseconds(e.ExecTime);
             batch.Add(time == e.ExecTime && e.ExecTime.Offset == TimeSpan.Zero ? e : e with { ExecTime = time });
         }
-        return batch;
+        return (batch, rejected ?? []);
     }
 
     /// <summary>
@@ -63,16 +70,4 @@ internal static class FillLedger
 
     /// <summary>A time in UTC truncated to whole microseconds.</summary>
     public static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
-
-    private static void Validate(ExecutionReport e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        if (string.IsNullOrWhiteSpace(e.ExecId)) throw new ArgumentException("An execution has no exec id.");
-        if (string.IsNullOrWhiteSpace(e.BotId)) throw new ArgumentException($"Execution {e.ExecId} has no bot id.");
-        if (string.IsNullOrWhiteSpace(e.Symbol)) throw new ArgumentException($"Execution {e.ExecId} has no symbol.");
-        if (e.OrderId is null) throw new ArgumentException($"Execution {e.ExecId} has no order id.");
-        if (e.FeeCurrency is null) throw new ArgumentException($"Execution {e.ExecId} has no fee currency.");
-        if (e.Qty <= 0) throw new ArgumentException($"Execution {e.ExecId} has quantity {e.Qty}; it must be positive.");
-        if (e.Price <= 0) throw new ArgumentException($"Execution {e.ExecId} has price {e.Price}; it must be positive.");
-    }
 }

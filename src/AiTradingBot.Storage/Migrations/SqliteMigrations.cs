@@ -174,5 +174,18 @@ internal static class SqliteMigrations
             );
             CREATE INDEX IF NOT EXISTS paper_fill_outbox_pending_idx ON paper_fill_outbox (id) WHERE delivered_at IS NULL;
             """),
+        new(5, "fill dead letters and audit trace id", """
+            -- Executions the fills path could not store, with the raw event and a reason; one row per dedupe key.
+            CREATE TABLE IF NOT EXISTS fill_dead_letters (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                dedupe_key TEXT NOT NULL UNIQUE,
+                exec_id TEXT NULL,
+                kind TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                raw_event TEXT NOT NULL,
+                received_at INTEGER NOT NULL
+            );
+            ALTER TABLE audit_log ADD COLUMN trace_id TEXT NULL;
+            """),
     ];
 }

@@ -18,4 +18,6 @@ internal sealed class AuditRow
     public string Steps { get; set; } = "[]";
     public string? ConfirmationId { get; set; }
     public string Mode { get; set; } = "";
+    /// <summary>W3C trace id (32 hex digits) of the activity that wrote the row, or null.</summary>
+    public string? TraceId { get; set; }
 }

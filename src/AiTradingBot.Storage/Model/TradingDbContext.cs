@@ -22,6 +22,7 @@ public sealed class TradingDbContext(DbContextOptions<TradingDbContext> options)
     internal DbSet<KeyValueRow> KeyValues => Set<KeyValueRow>();
     internal DbSet<ReportScheduleRow> ReportSchedules => Set<ReportScheduleRow>();
     internal DbSet<HaltEventRow> HaltEvents => Set<HaltEventRow>();
+    internal DbSet<FillDeadLetterRow> FillDeadLetters => Set<FillDeadLetterRow>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -59,6 +60,7 @@ public sealed class TradingDbContext(DbContextOptions<TradingDbContext> options)
         modelBuilder.Entity<KeyValueRow>(e => { e.ToTable("kv"); e.HasKey(x => x.Key); });
         modelBuilder.Entity<ReportScheduleRow>(e => { e.ToTable("report_schedules"); e.HasKey(x => new { x.Kind, x.ChatId }); });
         modelBuilder.Entity<HaltEventRow>(e => { e.ToTable("halt_events"); e.HasKey(x => x.Id); });
+        modelBuilder.Entity<FillDeadLetterRow>(e => { e.ToTable("fill_dead_letters"); e.HasKey(x => x.Id); e.HasIndex(x => x.DedupeKey).IsUnique(); });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

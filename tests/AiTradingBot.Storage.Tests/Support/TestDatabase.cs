@@ -79,11 +79,11 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>A fill store of a second instance (its own pool, its own readiness).</summary>
-    public DatabaseFillStore NewFillStore()
+    public DatabaseFillStore NewFillStore(AiTradingBot.Core.Audit.SecretRedactor? redactor = null)
     {
         var handle = NewHandle();
         var migrator = new DatabaseMigrator(handle, Time);
-        return new DatabaseFillStore(handle, new StorageReadiness(migrator, Options.Create(new StorageOptions())), handle.CreateContextFactory(), Time);
+        return new DatabaseFillStore(handle, new StorageReadiness(migrator, Options.Create(new StorageOptions())), handle.CreateContextFactory(), Time, redactor);
     }
 
     /// <summary>Runs a SQL statement on the database (table names are written without the schema: the search path has it).</summary>

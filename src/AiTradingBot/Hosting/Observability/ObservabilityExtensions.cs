@@ -56,6 +56,8 @@ public static class ObservabilityExtensions
             .WithTracing(t =>
             {
                 t.AddSource(AiTradingBotTelemetry.Name, AiTradingBot.Telegram.Api.TelegramTelemetry.Name)
+                    // Database client spans: Npgsql's own ActivitySource (EF adds none; SQLite spans come from ours).
+                    .AddSource("Npgsql")
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => ctx.Request.Path != "/metrics" && ctx.Request.Path != "/healthz")
                     // Bot API URLs hold the token: those calls are traced by the Telegram adapter's own spans instead.
                     .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = r => !AiTradingBot.Telegram.Api.TelegramTelemetry.IsBotApiRequest(r));
