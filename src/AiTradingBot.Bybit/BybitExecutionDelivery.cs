@@ -30,14 +30,15 @@ internal sealed class BybitExecutionDelivery(IExecutionSink sink)
         var batchIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in executions)
         {
-            if (_delivered.Contains(e.ExecId) || !batchIds.Add(e.ExecId)) { Interlocked.Increment(ref _skipped); continue; }
+            // No exec id: a defective row the fills path dead-letters (deduplicated there by its content), never "seen".
+            if (e.ExecId.Length > 0 && (_delivered.Contains(e.ExecId) || !batchIds.Add(e.ExecId))) { Interlocked.Increment(ref _skipped); continue; }
             fresh.Add(e);
         }
         if (fresh.Count == 0) return 0;
         await sink.OnExecutionsAsync(fresh, ct).ConfigureAwait(false);
         foreach (var e in fresh)
         {
-            _delivered.Add(e.ExecId);
+            if (e.ExecId.Length > 0) _delivered.Add(e.ExecId);
             var ms = e.ExecTime.ToUnixTimeMilliseconds();
             long seen;
             while (ms > (seen = Interlocked.Read(ref _newestMs)) && Interlocked.CompareExchange(ref _newestMs, ms, seen) != seen) { }

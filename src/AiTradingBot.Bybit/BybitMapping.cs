@@ -136,27 +136,34 @@ internal static class BybitMapping
     {
         var execType = e.Str("execType") ?? "Trade";
         if (!FillExecTypes.Contains(execType)) return null;
-        var execId = e.Str("execId");
-        var symbol = e.Str("symbol");
-        var qty = e.Dec("execQty");
-        var category = ParseCategory(e.Str("category")) ?? fallbackCategory;
-        if (execId is null || symbol is null || qty is not > 0 || category is null) return null;
+        // A fill with a field missing or unreadable is not dropped here: it goes on with the gap (empty id or symbol,
+        // quantity or price 0, an undefined side or category) so the fills path dead-letters it with a reason and tells
+        // the admins, instead of a real trade vanishing without a trace. A missing side is never read as Buy.
+        var symbol = e.Str("symbol") ?? "";
         var linkId = e.Str("orderLinkId");
         return new ExecutionReport(
-            ExecId: execId,
+            ExecId: e.Str("execId") ?? "",
             OrderId: e.Str("orderId") ?? "",
             ClientOrderId: linkId,
             BotId: BybitOrderLinkIds.BotIdOf(linkId),
             Symbol: symbol,
-            Category: category.Value,
-            Side: ParseSide(e.Str("side")),
+            Category: ParseCategory(e.Str("category")) ?? fallbackCategory ?? UnknownCategory,
+            Side: ExecutionSide(e.Str("side")),
             Price: e.Dec("execPrice") ?? 0m,
-            Qty: qty.Value,
+            Qty: e.Dec("execQty") ?? 0m,
             Fee: e.Dec("execFee") ?? 0m,
-            FeeCurrency: e.Str("feeCurrency") ?? SymbolResolver.QuoteOf(symbol),
+            FeeCurrency: e.Str("feeCurrency") ?? (symbol.Length > 0 ? SymbolResolver.QuoteOf(symbol) : ""),
             ExecTime: BybitJson.FromMs(e.Long("execTime") ?? 0),
             CloseReason: CloseReason(execType, e.Str("stopOrderType")));
     }
+
+    // Out of the enums' range on purpose: ExecutionDefects reports an undefined side or category as missing.
+    private const OrderCategory UnknownCategory = (OrderCategory)(-1);
+
+    private static OrderSide ExecutionSide(string? s) =>
+        string.Equals(s, "Buy", StringComparison.OrdinalIgnoreCase) ? OrderSide.Buy
+        : string.Equals(s, "Sell", StringComparison.OrdinalIgnoreCase) ? OrderSide.Sell
+        : (OrderSide)(-1);
 
     private static string? CloseReason(string execType, string? stopOrderType) => execType switch
     {

@@ -69,7 +69,8 @@ internal sealed class BybitReconciler(
             if (!r.Ok)
                 throw new ExchangeException($"Bybit refused the execution history: {r.RetMsg} ({r.RetCode}).", r.RetCode.ToString(CultureInfo.InvariantCulture));
             foreach (var item in r.Result.Items("list"))
-                if (BybitMapping.ToExecution(item, category) is { } e) into.TryAdd(e.ExecId, e);
+                // Keyed by exec id across pages and windows; a row without one (dead-lettered later) by its position.
+                if (BybitMapping.ToExecution(item, category) is { } e) into.TryAdd(e.ExecId.Length > 0 ? e.ExecId : $"(no exec id) {category} {into.Count}", e);
             cursor = r.Result.Str("nextPageCursor");
         } while (cursor is not null);
     }
