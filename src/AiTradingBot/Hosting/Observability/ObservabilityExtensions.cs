@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using AiTradingBot.Bybit;
 using AiTradingBot.Core;
 using AiTradingBot.Core.Audit;
+using AiTradingBot.Core.Containers;
 using AiTradingBot.Core.Language;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Telemetry;
@@ -66,17 +67,24 @@ public static class ObservabilityExtensions
         if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageServiceCollectionExtensions.ConnectionStringName)))
             Add(checks, "postgres", "ConnectionStrings:Postgres", async (sp, ct) =>
             {
+                // Not ready until run's initialization (migrations) went through; a probe that finds the database back
+                // does it now rather than waiting for the next backoff step.
+                await sp.GetRequiredService<StorageReadiness>().TryNowAsync(ct).ConfigureAwait(false);
                 await using var db = await sp.GetRequiredService<IDbContextFactory<TradingDbContext>>().CreateDbContextAsync(ct).ConfigureAwait(false);
                 await db.Database.OpenConnectionAsync(ct).ConfigureAwait(false);
                 return $"{sp.GetRequiredService<StorageTarget>().Description} answers";
             });
-        if (services.Any(d => d.ServiceType == typeof(DockerEngineClient)))
-            Add(checks, "docker", "Docker:Endpoint", async (sp, ct) =>
-            {
-                var client = sp.GetRequiredService<DockerEngineClient>();
-                var managed = await client.ListAsync(DockerEngineClient.ManagedLabel, ct).ConfigureAwait(false);
-                return $"Docker at {client.Endpoint} answers ({managed.Count} managed containers)";
-            });
+        if (services.Any(d => d.ServiceType == typeof(DockerHostRouter)))
+        {
+            // One check per Docker host, named docker:<host>, so /readyz says which machine is unreachable.
+            foreach (var host in ConfiguredDockerHosts(configuration))
+                Add(checks, $"docker:{host}", ContainerHosts.IsDefault(host) ? "Docker:Endpoint" : $"Docker:Hosts:{host}:Endpoint", async (sp, ct) =>
+                {
+                    var client = sp.GetRequiredService<DockerHostRouter>().Runtimes.Single(r => r.Client.HostName == host).Client;
+                    var managed = await client.ListAsync(DockerEngineClient.ManagedLabel, ct).ConfigureAwait(false);
+                    return $"Docker host {host} at {client.Endpoint} answers ({managed.Count} managed containers)";
+                });
+        }
         if (!string.IsNullOrWhiteSpace(configuration["Telegram:BotToken"]))
             Add(checks, "telegram", "Telegram:BotToken and Telegram:ApiBaseUrl", async (sp, ct) =>
             {
@@ -100,6 +108,16 @@ public static class ObservabilityExtensions
                 return $"model endpoint answers GET /models";
             });
         return services;
+    }
+
+    // The same host names the Docker adapter gives its clients: "default" for Docker:Endpoint (or the local socket when
+    // no host is named), then each Docker:Hosts:<name>.
+    private static IEnumerable<string> ConfiguredDockerHosts(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(DockerOptions.SectionName);
+        var named = section.GetSection("Hosts").GetChildren().Select(c => ContainerHosts.Normalize(c.Key)).ToList();
+        if (!string.IsNullOrWhiteSpace(section["Endpoint"]) || named.Count == 0) named.Insert(0, ContainerHosts.Default);
+        return named.Distinct(StringComparer.Ordinal);
     }
 
     private static void Add(IHealthChecksBuilder checks, string name, string setting, Func<IServiceProvider, CancellationToken, Task<string>> probe) =>

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json;
+using AiTradingBot.Core.Assistant;
+using AiTradingBot.Scheduling.Migrations;
+using AiTradingBot.Scheduling.Tests.Support;
+using AiTradingBot.Storage.Tests.Redis;
+using Npgsql;
+using Xunit;
+
+namespace AiTradingBot.Host.Tests.Observability;
+
+/// <summary>
+/// Issue 22: <c>run</c> with a dependency that is down at start keeps serving, says which one in /readyz, and becomes
+/// ready without a restart once the dependency answers (a real server appearing on the port that was closed).
+/// </summary>
+[Collection(nameof(TelemetryCollection))]
+public sealed class DependencyDownAtStartTests
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Run_with_postgres_on_a_closed_port_stays_up_not_ready_and_migrates_and_becomes_ready_when_it_answers()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        // The scheduler's schemas come from the migrate service (run only checks them); the trading schema is left to
+        // run's migration at start, which must happen once the database answers.
+        await new SchedulerSchemaMigrator(database.ConnectionString, TimeProvider.System).MigrateAsync(_ct);
+        var real = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var port = RedisTestServer.FreePort();
+        var closed = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = port, Timeout = 2 };
+
+        await using var host = await TelemetryHost.StartAsync(new() { ["ConnectionStrings:Postgres"] = closed.ConnectionString }, _ct);
+
+        using (var live = await host.Http.GetAsync("/healthz", _ct)) Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        var (status, body) = await host.ReadinessAsync(_ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        var postgres = Check(body, "postgres");
+        Assert.Equal("unhealthy", postgres.GetProperty("status").GetString());
+        Assert.Contains("ConnectionStrings:Postgres", postgres.GetProperty("reason").GetString());
+        Assert.DoesNotContain(real.Username!, postgres.GetProperty("reason").GetString()!.Replace("postgres", "", StringComparison.Ordinal));
+
+        // What needs the database (the halt state and the order journal behind a confirmed order) answers with a
+        // clear error naming the setting, and nothing runs.
+        var admin = new Principal("1001", "ann", UserRole.Admin);
+        var assistant = host.Get<IAssistant>();
+        var card = await assistant.HandleAsync(new IncomingMessage("console", "pg-down", admin, "buy 0.001 btc"), _ct);
+        var reply = card.Card is { } c ? await assistant.ConfirmAsync(new ConfirmationRequest("console", "pg-down", admin, c.Id), _ct) : card;
+        var text = string.Join("\n", reply.Messages);
+        Assert.True(reply.Kind is ReplyKind.Error or ReplyKind.Refused, $"{reply.Kind}: {text}");
+        Assert.Contains("ConnectionStrings:Postgres", text);
+
+        await using (TcpForwarder.Start(port, real.Host!, real.Port))
+        {
+            (status, body) = await host.WaitForReadinessAsync(HttpStatusCode.OK, TimeSpan.FromSeconds(90), _ct);
+            Assert.True(status == HttpStatusCode.OK, body);
+            Assert.Equal("healthy", Check(body, "postgres").GetProperty("status").GetString());
+            // run applied the trading schema once the database answered.
+            Assert.True(await database.ScalarAsync<int>("SELECT coalesce(max(version), 0) FROM trading.schema_migrations") > 0);
+            Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+        }
+    }
+
+    [Fact]
+    public async Task A_malformed_postgres_connection_string_still_stops_the_start_naming_the_setting()
+    {
+        var e = Assert.ThrowsAny<Exception>(() => Hosting.ServiceHost.Build(new Dictionary<string, string?>
+        {
+            ["Storage:Ephemeral"] = "true", ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Pasword=secret-pw;Nonsense=1", ["Http:Urls"] = "http://127.0.0.1:0",
+        }));
+        Assert.Contains("ConnectionStrings:Postgres", e.Message);
+        Assert.DoesNotContain("secret-pw", e.Message);
+    }
+
+    internal static JsonElement Check(string body, string name) =>
+        JsonDocument.Parse(body).RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+}
