@@ -40,7 +40,7 @@ public static class ObservabilityExtensions
         if (!string.IsNullOrWhiteSpace(otlpText) && (!Uri.TryCreate(otlpText, UriKind.Absolute, out otlp) || otlp.Scheme is not ("http" or "https")))
             throw new InvalidOperationException($"Telemetry:OtlpEndpoint must be an absolute http(s) URI such as http://collector:4317 (got '{otlpText}').");
 
-        services.TryAddSingleton<IMetricsAccessPolicy, LoopbackMetricsAccess>();
+        services.TryAddSingleton<IMetricsAccessPolicy, LoopbackOrAdminTokenMetricsAccess>();
         services.AddHostedService<GaugeSources>();
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("aitradingbot"))
@@ -150,11 +150,18 @@ public static class ObservabilityExtensions
                 var scrape = endpoint.RequestDelegate!;
                 endpoint.RequestDelegate = async context =>
                 {
-                    if (await context.RequestServices.GetRequiredService<IMetricsAccessPolicy>().AllowsAsync(context).ConfigureAwait(false))
+                    var decision = await context.RequestServices.GetRequiredService<IMetricsAccessPolicy>().DecideAsync(context).ConfigureAwait(false);
+                    if (decision == MetricsAccessDecision.Allowed)
+                    {
                         await scrape(context).ConfigureAwait(false);
-                    else
-                        await Results.Problem("Metrics are served to local requests only (or with an admin API token).", statusCode: StatusCodes.Status403Forbidden)
-                            .ExecuteAsync(context).ConfigureAwait(false);
+                        return;
+                    }
+                    if (decision == MetricsAccessDecision.Unauthenticated) context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await Results.Problem(decision == MetricsAccessDecision.Forbidden
+                            ? "Metrics need an admin API token (Web:ApiTokens:<name>:Role Admin); this token is not an admin's."
+                            : "Metrics are served to local requests, or to a remote caller with an admin API token (Authorization: Bearer).",
+                            statusCode: decision == MetricsAccessDecision.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized)
+                        .ExecuteAsync(context).ConfigureAwait(false);
                 };
             });
         return app;
