@@ -61,6 +61,37 @@ public sealed class DependencyDownAtStartTests
     }
 
     [Fact]
+    public async Task Readiness_has_one_check_per_docker_host_and_a_host_that_comes_up_later_turns_ready_without_a_restart()
+    {
+        var shared = Testing.Integration.Require("ATB_TEST_DOCKER", "Podman's Docker-compatible API (scripts/servers/podman.sh)");
+        var real = new Uri(shared).AbsolutePath;
+        var late = Path.Combine(Path.GetTempPath(), $"atb-late-{Guid.NewGuid():N}"[..20] + ".sock");
+        await using var host = await TelemetryHost.StartAsync(new()
+        {
+            ["Docker:Endpoint"] = shared,
+            ["Docker:Hosts:b:Endpoint"] = $"unix://{late}",
+        }, _ct);
+
+        using (var live = await host.Http.GetAsync("/healthz", _ct)) Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        var (status, body) = await host.ReadinessAsync(_ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("healthy", Check(body, "docker:default").GetProperty("status").GetString());
+        var b = Check(body, "docker:b");
+        Assert.Equal("unhealthy", b.GetProperty("status").GetString());
+        Assert.Contains("Docker:Hosts:b:Endpoint", b.GetProperty("reason").GetString());
+        Assert.DoesNotContain(JsonDocument.Parse(body).RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "docker");
+
+        // The second daemon appears at its configured socket (the real Podman API behind it).
+        await using (TcpForwarder.StartUnix(late, real))
+        {
+            (status, body) = await host.WaitForReadinessAsync(HttpStatusCode.OK, TimeSpan.FromSeconds(60), _ct);
+            Assert.True(status == HttpStatusCode.OK, body);
+            Assert.Equal("healthy", Check(body, "docker:b").GetProperty("status").GetString());
+            Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+        }
+    }
+
+    [Fact]
     public async Task A_malformed_postgres_connection_string_still_stops_the_start_naming_the_setting()
     {
         var e = Assert.ThrowsAny<Exception>(() => Hosting.ServiceHost.Build(new Dictionary<string, string?>

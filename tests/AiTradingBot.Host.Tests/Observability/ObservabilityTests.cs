@@ -68,6 +68,13 @@ public sealed class ObservabilityTests
         Assert.True(TelemetryHost.Value(scrape, "aitradingbot_message_duration_seconds_count", ("channel", "telegram")) >= 3);
         Assert.True(TelemetryHost.Value(scrape, "aitradingbot_steps_total", ("action", "order.place"), ("status", "succeeded")) >= 1, scrape);
         Assert.True(TelemetryHost.Value(scrape, "aitradingbot_step_duration_seconds_bucket", ("action", "order.place"), ("le", "+Inf")) >= 1);
+        // The confirmed paper order: one accepted order on the paper venue, timed.
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_orders_total", ("venue", "paper"), ("outcome", "accepted")) >= 1, scrape);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_order_duration_seconds_count", ("venue", "paper")) >= 1);
+        // The gauges read cached state: not halted, and the demo systems' containers (refreshed in the background).
+        scrape = await ScrapeUntilAsync(host, s => s.Contains("aitradingbot_systems_running", StringComparison.Ordinal) && s.Contains("aitradingbot_trading_halted", StringComparison.Ordinal), _ct);
+        Assert.Equal(0, TelemetryHost.Value(scrape, "aitradingbot_trading_halted"));
+        Assert.Contains("\naitradingbot_systems_running", scrape);
         // Runtime and HTTP server instrumentation are on; no secret-looking label value appears.
         Assert.Contains("http_server_request_duration_seconds", scrape);
         Assert.Contains("dotnet_", scrape);

@@ -4,42 +4,43 @@ using System.Net.Sockets;
 namespace AiTradingBot.Host.Tests.Observability;
 
 /// <summary>
-/// Makes a real server appear on a port that was closed until now: listens on <c>127.0.0.1:port</c> and pipes every
-/// connection to the real server's address. Before <see cref="StartAsync"/> the port refuses connections, exactly as a
-/// database that is not up yet does.
+/// Makes a real server appear on an address that was closed until now: listens on a loopback TCP port or a unix socket
+/// path and pipes every connection to the real server's address. Before it starts, the address refuses connections,
+/// exactly as a database or Docker daemon that is not up yet does.
 /// </summary>
 internal sealed class TcpForwarder : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
-    private readonly string _targetHost;
-    private readonly int _targetPort;
+    private readonly Socket _listener;
+    private readonly EndPoint _target;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<TcpClient> _open = [];
-    private Task _accept = Task.CompletedTask;
+    private readonly List<Socket> _open = [];
+    private readonly Task _accept;
 
-    private TcpForwarder(int port, string targetHost, int targetPort)
+    private TcpForwarder(EndPoint listen, EndPoint target)
     {
-        _listener = new TcpListener(IPAddress.Loopback, port);
-        _targetHost = targetHost;
-        _targetPort = targetPort;
+        _target = target;
+        _listener = new Socket(listen.AddressFamily, SocketType.Stream, listen is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp);
+        _listener.Bind(listen);
+        _listener.Listen(64);
+        _accept = AcceptLoopAsync();
     }
 
-    public static TcpForwarder Start(int port, string targetHost, int targetPort)
-    {
-        var forwarder = new TcpForwarder(port, targetHost, targetPort);
-        forwarder._listener.Start();
-        forwarder._accept = forwarder.AcceptLoopAsync();
-        return forwarder;
-    }
+    /// <summary>Forwards 127.0.0.1:<paramref name="port"/> to a TCP server.</summary>
+    public static TcpForwarder Start(int port, string targetHost, int targetPort) =>
+        new(new IPEndPoint(IPAddress.Loopback, port), new IPEndPoint(IPAddress.TryParse(targetHost, out var ip) ? ip : Dns.GetHostAddresses(targetHost)[0], targetPort));
+
+    /// <summary>Forwards a new unix socket at <paramref name="path"/> to another unix socket.</summary>
+    public static TcpForwarder StartUnix(string path, string targetPath) =>
+        new(new UnixDomainSocketEndPoint(path), new UnixDomainSocketEndPoint(targetPath));
 
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
-            TcpClient client;
+            Socket client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                client = await _listener.AcceptAsync(_stop.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -49,15 +50,16 @@ internal sealed class TcpForwarder : IAsyncDisposable
         }
     }
 
-    private async Task PipeAsync(TcpClient client)
+    private async Task PipeAsync(Socket client)
     {
-        using var target = new TcpClient();
+        var target = new Socket(_target is UnixDomainSocketEndPoint ? AddressFamily.Unix : AddressFamily.InterNetwork, SocketType.Stream,
+            _target is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp);
         lock (_open) { _open.Add(client); _open.Add(target); }
         try
         {
-            await target.ConnectAsync(_targetHost, _targetPort, _stop.Token);
-            var a = client.GetStream();
-            var b = target.GetStream();
+            await target.ConnectAsync(_target, _stop.Token);
+            await using var a = new NetworkStream(client, ownsSocket: false);
+            await using var b = new NetworkStream(target, ownsSocket: false);
             await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
@@ -66,14 +68,17 @@ internal sealed class TcpForwarder : IAsyncDisposable
         finally
         {
             client.Dispose();
+            target.Dispose();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
-        lock (_open) foreach (var c in _open) c.Dispose();
+        var unixPath = (_listener.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString();
+        _listener.Dispose();
+        if (!string.IsNullOrEmpty(unixPath)) File.Delete(unixPath);
+        lock (_open) foreach (var s in _open) s.Dispose();
         await _accept;
         _stop.Dispose();
     }
