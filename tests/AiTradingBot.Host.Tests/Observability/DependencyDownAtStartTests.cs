@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AiTradingBot.Bybit.Tests.Server;
 using AiTradingBot.Core.Assistant;
 using AiTradingBot.Scheduling.Migrations;
 using AiTradingBot.Scheduling.Tests.Support;
@@ -87,6 +88,58 @@ public sealed class DependencyDownAtStartTests
             (status, body) = await host.WaitForReadinessAsync(HttpStatusCode.OK, TimeSpan.FromSeconds(60), _ct);
             Assert.True(status == HttpStatusCode.OK, body);
             Assert.Equal("healthy", Check(body, "docker:b").GetProperty("status").GetString());
+            Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+        }
+    }
+
+    [Fact]
+    public async Task Telegram_the_exchange_and_the_model_down_at_start_leave_run_up_not_ready_naming_each_and_ready_once_they_answer()
+    {
+        var emulator = new Uri(Testing.Integration.Require("ATB_TEST_TELEGRAM", "telegram-test-api (scripts/servers/telegram.sh)"));
+        await using var bybit = await BybitTestServer.StartAsync();
+        await using var model = await ModelListServer.StartAsync();
+        int telegramPort = RedisTestServer.FreePort(), bybitPort = RedisTestServer.FreePort(), modelPort = RedisTestServer.FreePort();
+        const string botToken = "424242:telegram-secret-token-value";
+        const string modelKey = "sk-model-secret-key-value";
+        var settings = bybit.Configuration();
+        // A live exchange refuses demo systems: the real Docker API is configured (and up).
+        settings["Docker:Endpoint"] = Testing.Integration.Require("ATB_TEST_DOCKER", "Podman's Docker-compatible API (scripts/servers/podman.sh)");
+        settings["Bybit:BaseUrl"] = $"http://127.0.0.1:{bybitPort}";
+        settings["Bybit:WebSocketUrl"] = $"ws://127.0.0.1:{bybitPort}/v5/private";
+        settings["Bybit:PublicWebSocketUrl"] = $"ws://127.0.0.1:{bybitPort}/v5/public";
+        settings["Telegram:BotToken"] = botToken;
+        settings["Telegram:ApiBaseUrl"] = $"http://127.0.0.1:{telegramPort}";
+        settings["Telegram:AdminIds:0"] = "1001";
+        settings["Llm:Mode"] = "fallback";
+        settings["Llm:Endpoint"] = $"http://127.0.0.1:{modelPort}/v1";
+        settings["Llm:Model"] = "test-model";
+        settings["Llm:ApiKey"] = modelKey;
+        await using var host = await TelemetryHost.StartAsync(settings, _ct);
+
+        using (var live = await host.Http.GetAsync("/healthz", _ct)) Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        var (status, body) = await host.ReadinessAsync(_ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        foreach (var (name, setting) in new[] { ("telegram", "Telegram:"), ("exchange", "Bybit:"), ("model", "Llm:Endpoint") })
+        {
+            var check = Check(body, name);
+            Assert.Equal("unhealthy", check.GetProperty("status").GetString());
+            Assert.Contains(setting, check.GetProperty("reason").GetString());
+        }
+        foreach (var secret in new[] { botToken, "telegram-secret-token", modelKey, BybitTestServer.ApiKey, BybitTestServer.ApiSecret })
+            Assert.DoesNotContain(secret, body);
+
+        await using (TcpForwarder.Start(telegramPort, emulator.Host, emulator.Port))
+        await using (TcpForwarder.Start(bybitPort, bybit.BaseUrl.Host, bybit.BaseUrl.Port))
+        await using (TcpForwarder.Start(modelPort, "127.0.0.1", model.Port))
+        {
+            (status, body) = await host.WaitForReadinessAsync(HttpStatusCode.OK, TimeSpan.FromSeconds(60), _ct);
+            Assert.True(status == HttpStatusCode.OK, body);
+            foreach (var name in new[] { "telegram", "exchange", "model" })
+                Assert.Equal("healthy", Check(body, name).GetProperty("status").GetString());
+            foreach (var secret in new[] { botToken, modelKey, BybitTestServer.ApiKey, BybitTestServer.ApiSecret })
+                Assert.DoesNotContain(secret, body);
+            // The model check sent the configured key to the model server, and only there.
+            Assert.Contains($"Bearer {modelKey}", model.Authorizations);
             Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
         }
     }

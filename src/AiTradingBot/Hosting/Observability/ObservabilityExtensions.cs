@@ -92,7 +92,7 @@ public static class ObservabilityExtensions
                 return $"getMe answers as @{me.Username}";
             });
         if (services.Any(d => d.ServiceType == typeof(BybitRestClient)))
-            Add(checks, "exchange", "Bybit:Environment", async (sp, ct) =>
+            Add(checks, "exchange", "Bybit:BaseUrl (or Bybit:Environment) and Bybit:ApiKey", async (sp, ct) =>
             {
                 await sp.GetRequiredService<BybitRestClient>().SyncTimeAsync(ct).ConfigureAwait(false);
                 return "Bybit answers /v5/market/time";
