@@ -82,6 +82,37 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task A_scrape_with_a_docker_host_and_a_model_shows_their_request_metrics()
+    {
+        var docker = Testing.Integration.Require("ATB_TEST_DOCKER", "Podman's Docker-compatible API (scripts/servers/podman.sh)");
+        await using var model = await AiTradingBot.Llm.Tests.ScriptedOpenAIServer.StartAsync();
+        model.Responder = _ => AiTradingBot.Llm.Tests.ScriptedReply.Say("Send /sitrep for the situation.");
+        await using var host = await TelemetryHost.StartAsync(new()
+        {
+            ["Docker:Endpoint"] = docker,
+            ["Llm:Mode"] = "primary", ["Llm:Endpoint"] = model.Endpoint, ["Llm:Model"] = "scripted-model",
+            ["Llm:Streaming"] = "false", ["Llm:TimeoutSeconds"] = "20",
+        }, _ct);
+        var before = await host.ScrapeAsync(_ct);
+        var modelOk = TelemetryHost.Value(before, "aitradingbot_model_requests_total", ("outcome", "ok"));
+        var dockerOk = TelemetryHost.Value(before, "aitradingbot_docker_requests_total", ("host", "default"), ("outcome", "ok"));
+
+        var reply = await host.Get<IAssistant>().HandleAsync(new IncomingMessage("console", "scrape-model", Admin, "how are my bots doing, in your own words?"), _ct);
+        Assert.NotEqual(ReplyKind.AccessDenied, reply.Kind);
+        // The readiness check lists the managed containers on the Docker host.
+        using (await host.Http.GetAsync("/readyz", _ct)) { }
+
+        var scrape = await ScrapeUntilAsync(host, s => TelemetryHost.Value(s, "aitradingbot_model_requests_total", ("outcome", "ok")) > modelOk
+            && TelemetryHost.Value(s, "aitradingbot_docker_requests_total", ("host", "default"), ("outcome", "ok")) > dockerOk, _ct);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_model_requests_total", ("outcome", "ok")) > modelOk, scrape);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_model_request_duration_seconds_count") >= 1);
+        // The scripted server reports usage (100 prompt, 10 completion tokens) on every answer.
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_model_tokens_total", ("kind", "input")) >= 100, scrape);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_docker_requests_total", ("host", "default"), ("outcome", "ok")) > dockerOk, scrape);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_docker_request_duration_seconds_count", ("host", "default")) >= 1);
+    }
+
+    [Fact]
     public async Task Each_message_is_one_activity_with_interpret_check_gate_and_a_child_per_step()
     {
         var exported = new List<Activity>();
