@@ -33,9 +33,9 @@ internal sealed class ReportSchedulingService(
         {
             await StartServerAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (LiveStateUnavailableException e)
+        catch (Exception e) when (e is LiveStateUnavailableException || DatabaseDown(e))
         {
-            logger.LogError("Report scheduler not started yet: {Error} Retrying every 10 s.", e.Message);
+            logger.LogError("Report scheduler not started yet: {Error} Retrying every 10 s.", DatabaseDown(e) ? $"PostgreSQL does not answer ({e.Message}); check ConnectionStrings:Postgres." : e.Message);
             _retry = RetryStartAsync(_stopping.Token);
         }
     }
@@ -50,7 +50,7 @@ internal sealed class ReportSchedulingService(
                 await StartServerAsync(ct).ConfigureAwait(false);
                 return;
             }
-            catch (LiveStateUnavailableException)
+            catch (Exception e) when (e is LiveStateUnavailableException || DatabaseDown(e))
             {
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -64,6 +64,10 @@ internal sealed class ReportSchedulingService(
             }
         }
     }
+
+    // PostgreSQL (Hangfire's storage, the delivery ledger) not answering yet, as opposed to a server that answered with an
+    // error (wrong password, schemas not installed), which still stops the start.
+    private static bool DatabaseDown(Exception e) => e is Npgsql.NpgsqlException { IsTransient: true } or Npgsql.NpgsqlException and not Npgsql.PostgresException;
 
     private async Task StartServerAsync(CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using AiTradingBot.Core.Notifications;
 using AiTradingBot.Core.Rendering;
 using AiTradingBot.Core.Reports;
+using AiTradingBot.Core.Telemetry;
 using AiTradingBot.Scheduling.Cron;
 using Hangfire;
 using Hangfire.Server;
@@ -92,6 +93,8 @@ internal sealed class ReportJob(
         }
         var photo = report.Chart is { } chart ? new NotificationPhoto(chart.Png, chart.Caption) : null;
         await hub.PublishAsync(new Notification(NotificationKind.Report, text, html, chatId == ReportJobKeys.Admins ? null : chatId) { Photo = photo }, ct).ConfigureAwait(false);
+        // Bounded labels: the catalog's report kind and whether the run was marked late (never the chat).
+        AiTradingBotTelemetry.ReportsSent.Add(1, new("kind", ReportJobKeys.Name(reportKind)), new("late", lateness >= LateAfter ? "true" : "false"));
     }
 
     /// <summary>"⏰ late: scheduled for 08:00 (UTC)", with the date when it was another day.</summary>

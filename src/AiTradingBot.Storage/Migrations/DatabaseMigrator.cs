@@ -41,6 +41,9 @@ public sealed class DatabaseMigrator
         }
     }
 
+    /// <summary>The database this migrates.</summary>
+    internal StorageDatabase Database => _database;
+
     /// <summary>The newest version this build knows.</summary>
     public int LatestVersion => _migrations.Count == 0 ? 0 : _migrations[^1].Version;
 

@@ -85,15 +85,39 @@ public sealed class PublishedAppStartTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_database_that_refuses_connections_stops_the_app_instead_of_serving_healthz()
+    public async Task A_database_that_refuses_connections_leaves_the_app_live_but_not_ready_while_migrate_fails_fast()
     {
         var port = FreePort();
         var closed = new NpgsqlConnectionStringBuilder(DatabaseConnectionString()) { Host = "127.0.0.1", Port = FreePort(), Timeout = 3 };
-        using var app = StartAsImageDoes(ImageEnvironment(port, closed.ConnectionString));
+        var environment = ImageEnvironment(port, closed.ConnectionString);
 
-        Assert.True(await app.WaitForExitAsync(StartTimeout), $"the app kept running without its database\n{app.Output}");
+        // The compose migrate service is a one-shot: without its database it fails at once, naming the cause.
+        using (var migrate = StartAsImageDoes(environment, ["migrate"]))
+        {
+            Assert.True(await migrate.WaitForExitAsync(StartTimeout), $"migrate kept running without its database\n{migrate.Output}");
+            Assert.True(migrate.ExitCode != 0, $"migrate exited 0 without a database\n{migrate.Output}");
+        }
 
-        Assert.True(app.ExitCode != 0, $"exit code 0 without a database\n{app.Output}");
+        // run keeps serving: live (the orchestrator does not restart it in a loop), not ready, the setting named once.
+        using var app = StartAsImageDoes(environment);
+        await WaitForHealthyAsync(app, port);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var ready = await http.GetAsync($"http://127.0.0.1:{port}/readyz", _ct);
+        var body = await ready.Content.ReadAsStringAsync(_ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        using (var json = JsonDocument.Parse(body))
+        {
+            var postgres = json.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "postgres");
+            Assert.Equal("unhealthy", postgres.GetProperty("status").GetString());
+        }
+        Assert.False(app.HasExited, app.Output);
+        var named = app.Output.Split('\n').Count(l => l.Contains("does not answer", StringComparison.Ordinal) && l.Contains("ConnectionStrings:Postgres", StringComparison.Ordinal) && l.Contains("retrying with backoff", StringComparison.Ordinal));
+        Assert.True(named == 1, $"expected one start-up line naming ConnectionStrings:Postgres, found {named}\n{app.Output}");
+        Assert.DoesNotContain("Unhandled exception", app.Output);
+
+        app.Terminate();
+        Assert.True(await app.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"the app did not exit within 30 s of SIGTERM\n{app.Output}");
+        Assert.True(app.ExitCode == 0, $"exit code {app.ExitCode} after SIGTERM\n{app.Output}");
     }
 
     // The compose file's own connection string options (pool-safe settings) with the test server's address and a fresh database.

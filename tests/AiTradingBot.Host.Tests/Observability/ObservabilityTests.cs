@@ -5,7 +5,6 @@ using AiTradingBot.Core.Assistant;
 using AiTradingBot.Core.Telemetry;
 using AiTradingBot.Hosting.Observability;
 using AiTradingBot.Storage.Tests.Redis;
-using Microsoft.AspNetCore.Http;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Xunit;
@@ -69,10 +68,48 @@ public sealed class ObservabilityTests
         Assert.True(TelemetryHost.Value(scrape, "aitradingbot_message_duration_seconds_count", ("channel", "telegram")) >= 3);
         Assert.True(TelemetryHost.Value(scrape, "aitradingbot_steps_total", ("action", "order.place"), ("status", "succeeded")) >= 1, scrape);
         Assert.True(TelemetryHost.Value(scrape, "aitradingbot_step_duration_seconds_bucket", ("action", "order.place"), ("le", "+Inf")) >= 1);
+        // The confirmed paper order: one accepted order on the paper venue, timed.
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_orders_total", ("venue", "paper"), ("outcome", "accepted")) >= 1, scrape);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_order_duration_seconds_count", ("venue", "paper")) >= 1);
+        // The gauges read cached state: not halted, and the demo systems' containers (refreshed in the background).
+        scrape = await ScrapeUntilAsync(host, s => s.Contains("aitradingbot_systems_running", StringComparison.Ordinal) && s.Contains("aitradingbot_trading_halted", StringComparison.Ordinal), _ct);
+        Assert.Equal(0, TelemetryHost.Value(scrape, "aitradingbot_trading_halted"));
+        Assert.Contains("\naitradingbot_systems_running", scrape);
         // Runtime and HTTP server instrumentation are on; no secret-looking label value appears.
         Assert.Contains("http_server_request_duration_seconds", scrape);
         Assert.Contains("dotnet_", scrape);
         Assert.DoesNotContain("token", scrape.Split('\n').Where(l => !l.StartsWith('#')).SelectMany(l => l.Split('{').Skip(1)), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_scrape_with_a_docker_host_and_a_model_shows_their_request_metrics()
+    {
+        var docker = Testing.Integration.Require("ATB_TEST_DOCKER", "Podman's Docker-compatible API (scripts/servers/podman.sh)");
+        await using var model = await AiTradingBot.Llm.Tests.ScriptedOpenAIServer.StartAsync();
+        model.Responder = _ => AiTradingBot.Llm.Tests.ScriptedReply.Say("Send /sitrep for the situation.");
+        await using var host = await TelemetryHost.StartAsync(new()
+        {
+            ["Docker:Endpoint"] = docker,
+            ["Llm:Mode"] = "primary", ["Llm:Endpoint"] = model.Endpoint, ["Llm:Model"] = "scripted-model",
+            ["Llm:Streaming"] = "false", ["Llm:TimeoutSeconds"] = "20",
+        }, _ct);
+        var before = await host.ScrapeAsync(_ct);
+        var modelOk = TelemetryHost.Value(before, "aitradingbot_model_requests_total", ("outcome", "ok"));
+        var dockerOk = TelemetryHost.Value(before, "aitradingbot_docker_requests_total", ("host", "default"), ("outcome", "ok"));
+
+        var reply = await host.Get<IAssistant>().HandleAsync(new IncomingMessage("console", "scrape-model", Admin, "how are my bots doing, in your own words?"), _ct);
+        Assert.NotEqual(ReplyKind.AccessDenied, reply.Kind);
+        // The readiness check lists the managed containers on the Docker host.
+        using (await host.Http.GetAsync("/readyz", _ct)) { }
+
+        var scrape = await ScrapeUntilAsync(host, s => TelemetryHost.Value(s, "aitradingbot_model_requests_total", ("outcome", "ok")) > modelOk
+            && TelemetryHost.Value(s, "aitradingbot_docker_requests_total", ("host", "default"), ("outcome", "ok")) > dockerOk, _ct);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_model_requests_total", ("outcome", "ok")) > modelOk, scrape);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_model_request_duration_seconds_count") >= 1);
+        // The scripted server reports usage (100 prompt, 10 completion tokens) on every answer.
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_model_tokens_total", ("kind", "input")) >= 100, scrape);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_docker_requests_total", ("host", "default"), ("outcome", "ok")) > dockerOk, scrape);
+        Assert.True(TelemetryHost.Value(scrape, "aitradingbot_docker_request_duration_seconds_count", ("host", "default")) >= 1);
     }
 
     [Fact]
@@ -110,22 +147,63 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
-    public async Task Metrics_are_refused_to_a_remote_caller_without_a_token_and_served_on_loopback()
+    public void Only_loopback_addresses_count_as_local()
     {
-        var policy = new LoopbackMetricsAccess();
-        var remote = new DefaultHttpContext();
-        remote.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.7");
-        Assert.False(await policy.AllowsAsync(remote));
-        var mapped = new DefaultHttpContext();
-        mapped.Connection.RemoteIpAddress = IPAddress.Parse("::ffff:10.0.0.5");
-        Assert.False(await policy.AllowsAsync(mapped));
-        var unknown = new DefaultHttpContext();
-        Assert.False(await policy.AllowsAsync(unknown));
-        var loopback = new DefaultHttpContext();
-        loopback.Connection.RemoteIpAddress = IPAddress.Parse("::ffff:127.0.0.1");
-        Assert.True(await policy.AllowsAsync(loopback));
+        Assert.False(LoopbackOrAdminTokenMetricsAccess.IsLoopback(IPAddress.Parse("203.0.113.7")));
+        Assert.False(LoopbackOrAdminTokenMetricsAccess.IsLoopback(IPAddress.Parse("::ffff:10.0.0.5")));
+        Assert.False(LoopbackOrAdminTokenMetricsAccess.IsLoopback(null));
+        Assert.True(LoopbackOrAdminTokenMetricsAccess.IsLoopback(IPAddress.Parse("::ffff:127.0.0.1")));
+        Assert.True(LoopbackOrAdminTokenMetricsAccess.IsLoopback(IPAddress.IPv6Loopback));
+    }
 
-        // Through the real endpoint: the same host reached on this machine's own non-loopback address is a remote peer.
+    [Fact]
+    public async Task Metrics_for_a_remote_client_need_an_admin_api_token_and_a_viewer_token_is_forbidden()
+    {
+        const string adminToken = "metrics-admin-token-0123456789abcdef";
+        const string viewerToken = "metrics-viewer-token-0123456789abcdef";
+        await using var host = await TelemetryHost.StartAsync(new()
+        {
+            ["Web:ApiTokens:ops:Sha256"] = Sha256Hex(adminToken), ["Web:ApiTokens:ops:Role"] = "Admin", ["Web:ApiTokens:ops:UserId"] = "ops",
+            ["Web:ApiTokens:wall:Sha256"] = Sha256Hex(viewerToken), ["Web:ApiTokens:wall:Role"] = "Viewer", ["Web:ApiTokens:wall:UserId"] = "wall",
+        }, _ct);
+
+        // A reverse proxy on this machine forwarding a remote client: the web channel's forwarded-headers handling
+        // (loopback is the known proxy) makes the client's address the request's remote address.
+        async Task<(HttpStatusCode Status, string Body, string Challenge)> ScrapeAsRemote(string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await host.Http.SendAsync(request, _ct);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(_ct), response.Headers.WwwAuthenticate.ToString());
+        }
+
+        var anonymous = await ScrapeAsRemote(null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.Contains("Bearer", anonymous.Challenge);
+        Assert.DoesNotContain("aitradingbot_", anonymous.Body);
+        var unknown = await ScrapeAsRemote("not-a-configured-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.Status);
+        var viewer = await ScrapeAsRemote(viewerToken);
+        Assert.Equal(HttpStatusCode.Forbidden, viewer.Status);
+        Assert.DoesNotContain("aitradingbot_", viewer.Body);
+        var admin = await ScrapeAsRemote(adminToken);
+        Assert.Equal(HttpStatusCode.OK, admin.Status);
+        Assert.Contains("# TYPE", admin.Body);
+        // A local scraper (Prometheus as a sidecar) needs no token; health stays public for orchestrators.
+        using (var local = await host.Http.GetAsync("/metrics", _ct)) Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+        using (var health = new HttpRequestMessage(HttpMethod.Get, "/healthz"))
+        {
+            health.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            using var answer = await host.Http.SendAsync(health, _ct);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_are_refused_to_a_caller_on_another_address_without_a_token_and_served_on_loopback()
+    {
+        // Through the real socket: the same host reached on this machine's own non-loopback address is a remote peer.
         var external = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
             .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address)
@@ -137,11 +215,13 @@ public sealed class ObservabilityTests
         using (var ok = await local.GetAsync("/metrics", _ct)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         using var remoteClient = new HttpClient { BaseAddress = new Uri($"http://{external}:{port}") };
         using var refused = await remoteClient.GetAsync("/metrics", _ct);
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         // Health stays public: orchestrators probe it from outside.
         using (var health = await remoteClient.GetAsync("/healthz", _ct)) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.DoesNotContain("aitradingbot_", await refused.Content.ReadAsStringAsync(_ct));
     }
+
+    private static string Sha256Hex(string token) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))).ToLowerInvariant();
 
     [Fact]
     public async Task Run_with_redis_on_a_closed_port_stays_up_not_ready_and_becomes_ready_when_redis_answers()

@@ -57,6 +57,25 @@ internal sealed partial class TelemetryHost : IAsyncDisposable
         return await response.Content.ReadAsStringAsync(ct);
     }
 
+    /// <summary>One /readyz answer: status code and JSON body.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, string Body)> ReadinessAsync(CancellationToken ct)
+    {
+        using var response = await Http.GetAsync("/readyz", ct);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+    }
+
+    /// <summary>Polls /readyz until it answers <paramref name="wanted"/> or the time is up; returns the last answer.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, string Body)> WaitForReadinessAsync(System.Net.HttpStatusCode wanted, TimeSpan within, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var answer = await ReadinessAsync(ct);
+            if (answer.Status == wanted || DateTime.UtcNow > deadline) return answer;
+            await Task.Delay(500, ct);
+        }
+    }
+
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>[-+0-9.eE]+|NaN)", RegexOptions.Multiline)]
     private static partial Regex Series();
 

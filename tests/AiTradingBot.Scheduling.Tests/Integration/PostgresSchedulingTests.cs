@@ -59,17 +59,22 @@ public sealed class PostgresSchedulingTests
     }
 
     [Fact]
-    public async Task Run_with_the_database_down_fails_at_start_instead_of_running_degraded()
+    public async Task Run_with_the_database_down_starts_and_says_so_naming_the_setting_and_retries()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop(); // nothing listens there now
         var settings = new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = $"Host=127.0.0.1;Port={port};Username=postgres;Database=none;Timeout=3" };
+        var logs = new LogCapture();
 
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => SchedulingTestHost.CreateAsync(settings));
+        // Issue 22: a database that is not up yet does not stop run (readiness reports it); the scheduler retries.
+        await using var host = await SchedulingTestHost.CreateAsync(settings, logs: logs);
 
-        Assert.IsAssignableFrom<Npgsql.NpgsqlException>(e);
+        var line = Assert.Single(logs.Lines, l => l.Contains("Report scheduler not started yet", StringComparison.Ordinal));
+        Assert.Contains("PostgreSQL does not answer", line);
+        Assert.Contains("check ConnectionStrings:Postgres", line);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("Report scheduler started", StringComparison.Ordinal));
     }
 
     [Fact]

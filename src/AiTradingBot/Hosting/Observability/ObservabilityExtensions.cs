@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using AiTradingBot.Bybit;
 using AiTradingBot.Core;
 using AiTradingBot.Core.Audit;
+using AiTradingBot.Core.Containers;
 using AiTradingBot.Core.Language;
 using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Telemetry;
@@ -39,7 +40,7 @@ public static class ObservabilityExtensions
         if (!string.IsNullOrWhiteSpace(otlpText) && (!Uri.TryCreate(otlpText, UriKind.Absolute, out otlp) || otlp.Scheme is not ("http" or "https")))
             throw new InvalidOperationException($"Telemetry:OtlpEndpoint must be an absolute http(s) URI such as http://collector:4317 (got '{otlpText}').");
 
-        services.TryAddSingleton<IMetricsAccessPolicy, LoopbackMetricsAccess>();
+        services.TryAddSingleton<IMetricsAccessPolicy, LoopbackOrAdminTokenMetricsAccess>();
         services.AddHostedService<GaugeSources>();
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("aitradingbot"))
@@ -69,17 +70,24 @@ public static class ObservabilityExtensions
         if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageServiceCollectionExtensions.ConnectionStringName)))
             Add(checks, "postgres", "ConnectionStrings:Postgres", async (sp, ct) =>
             {
+                // Not ready until run's initialization (migrations) went through; a probe that finds the database back
+                // does it now rather than waiting for the next backoff step.
+                await sp.GetRequiredService<StorageReadiness>().TryNowAsync(ct).ConfigureAwait(false);
                 await using var db = await sp.GetRequiredService<IDbContextFactory<TradingDbContext>>().CreateDbContextAsync(ct).ConfigureAwait(false);
                 await db.Database.OpenConnectionAsync(ct).ConfigureAwait(false);
                 return $"{sp.GetRequiredService<StorageTarget>().Description} answers";
             });
-        if (services.Any(d => d.ServiceType == typeof(DockerEngineClient)))
-            Add(checks, "docker", "Docker:Endpoint", async (sp, ct) =>
-            {
-                var client = sp.GetRequiredService<DockerEngineClient>();
-                var managed = await client.ListAsync(DockerEngineClient.ManagedLabel, ct).ConfigureAwait(false);
-                return $"Docker at {client.Endpoint} answers ({managed.Count} managed containers)";
-            });
+        if (services.Any(d => d.ServiceType == typeof(DockerHostRouter)))
+        {
+            // One check per Docker host, named docker:<host>, so /readyz says which machine is unreachable.
+            foreach (var host in ConfiguredDockerHosts(configuration))
+                Add(checks, $"docker:{host}", ContainerHosts.IsDefault(host) ? "Docker:Endpoint" : $"Docker:Hosts:{host}:Endpoint", async (sp, ct) =>
+                {
+                    var client = sp.GetRequiredService<DockerHostRouter>().Runtimes.Single(r => r.Client.HostName == host).Client;
+                    var managed = await client.ListAsync(DockerEngineClient.ManagedLabel, ct).ConfigureAwait(false);
+                    return $"Docker host {host} at {client.Endpoint} answers ({managed.Count} managed containers)";
+                });
+        }
         if (!string.IsNullOrWhiteSpace(configuration["Telegram:BotToken"]))
             Add(checks, "telegram", "Telegram:BotToken and Telegram:ApiBaseUrl", async (sp, ct) =>
             {
@@ -87,7 +95,7 @@ public static class ObservabilityExtensions
                 return $"getMe answers as @{me.Username}";
             });
         if (services.Any(d => d.ServiceType == typeof(BybitRestClient)))
-            Add(checks, "exchange", "Bybit:Environment", async (sp, ct) =>
+            Add(checks, "exchange", "Bybit:BaseUrl (or Bybit:Environment) and Bybit:ApiKey", async (sp, ct) =>
             {
                 await sp.GetRequiredService<BybitRestClient>().SyncTimeAsync(ct).ConfigureAwait(false);
                 return "Bybit answers /v5/market/time";
@@ -103,6 +111,16 @@ public static class ObservabilityExtensions
                 return $"model endpoint answers GET /models";
             });
         return services;
+    }
+
+    // The same host names the Docker adapter gives its clients: "default" for Docker:Endpoint (or the local socket when
+    // no host is named), then each Docker:Hosts:<name>.
+    private static IEnumerable<string> ConfiguredDockerHosts(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(DockerOptions.SectionName);
+        var named = section.GetSection("Hosts").GetChildren().Select(c => ContainerHosts.Normalize(c.Key)).ToList();
+        if (!string.IsNullOrWhiteSpace(section["Endpoint"]) || named.Count == 0) named.Insert(0, ContainerHosts.Default);
+        return named.Distinct(StringComparer.Ordinal);
     }
 
     private static void Add(IHealthChecksBuilder checks, string name, string setting, Func<IServiceProvider, CancellationToken, Task<string>> probe) =>
@@ -135,11 +153,18 @@ public static class ObservabilityExtensions
                 var scrape = endpoint.RequestDelegate!;
                 endpoint.RequestDelegate = async context =>
                 {
-                    if (await context.RequestServices.GetRequiredService<IMetricsAccessPolicy>().AllowsAsync(context).ConfigureAwait(false))
+                    var decision = await context.RequestServices.GetRequiredService<IMetricsAccessPolicy>().DecideAsync(context).ConfigureAwait(false);
+                    if (decision == MetricsAccessDecision.Allowed)
+                    {
                         await scrape(context).ConfigureAwait(false);
-                    else
-                        await Results.Problem("Metrics are served to local requests only (or with an admin API token).", statusCode: StatusCodes.Status403Forbidden)
-                            .ExecuteAsync(context).ConfigureAwait(false);
+                        return;
+                    }
+                    if (decision == MetricsAccessDecision.Unauthenticated) context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await Results.Problem(decision == MetricsAccessDecision.Forbidden
+                            ? "Metrics need an admin API token (Web:ApiTokens:<name>:Role Admin); this token is not an admin's."
+                            : "Metrics are served to local requests, or to a remote caller with an admin API token (Authorization: Bearer).",
+                            statusCode: decision == MetricsAccessDecision.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized)
+                        .ExecuteAsync(context).ConfigureAwait(false);
                 };
             });
         return app;
