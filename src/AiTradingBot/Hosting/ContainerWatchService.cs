@@ -153,7 +153,15 @@ public sealed partial class ContainerWatchService(
             // Podman's health_status event does not say which status: ask at once rather than wait for the reconciliation.
             try
             {
-                e = e with { Health = (await runtime.OnHost(host).InspectAsync(e.ContainerName, ct).ConfigureAwait(false)).Health };
+                // The event can come before the daemon's inspect shows the new status (Podman under load): look again a few
+                // times while it still reads "starting" instead of settling for a status that is about to change.
+                var health = (await runtime.OnHost(host).InspectAsync(e.ContainerName, ct).ConfigureAwait(false)).Health;
+                for (var attempt = 0; attempt < 5 && health is null or "starting"; attempt++)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(400), _time, ct).ConfigureAwait(false);
+                    health = (await runtime.OnHost(host).InspectAsync(e.ContainerName, ct).ConfigureAwait(false)).Health;
+                }
+                e = e with { Health = health };
             }
             catch (ContainerRuntimeException ex)
             {
