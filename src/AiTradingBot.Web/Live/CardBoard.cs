@@ -37,6 +37,8 @@ public sealed class CardBoard : IHostedService, IDisposable
     public void Add(string userKey, ConfirmationCard card)
     {
         if (_cards.TryGetValue(card.Id, out var existing) && existing.UserId == userKey) return;
+        // Every channel's cards come here, also for people who never open the page: expired ones go on every add too.
+        RemoveExpired();
         _cards[card.Id] = (userKey, card);
         Changed?.Invoke(card.Id, null);
     }
@@ -50,10 +52,15 @@ public sealed class CardBoard : IHostedService, IDisposable
     /// <summary>The unexpired cards of a user key, oldest first.</summary>
     public IReadOnlyList<ConfirmationCard> For(string userId)
     {
+        RemoveExpired();
+        return _cards.Values.Where(e => e.UserId == userId).Select(e => e.Card).OrderBy(c => c.ExpiresAt).ToList();
+    }
+
+    private void RemoveExpired()
+    {
         var now = _time.GetUtcNow();
         foreach (var (id, entry) in _cards)
             if (entry.Card.ExpiresAt <= now) _cards.TryRemove(id, out _);
-        return _cards.Values.Where(e => e.UserId == userId).Select(e => e.Card).OrderBy(c => c.ExpiresAt).ToList();
     }
 
     /// <summary>Whether a card is still on the board.</summary>
