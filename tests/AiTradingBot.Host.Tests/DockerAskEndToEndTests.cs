@@ -12,49 +12,31 @@ namespace AiTradingBot.Host.Tests;
 /// </summary>
 public sealed class DockerAskEndToEndTests : IAsyncDisposable
 {
-    private readonly string _endpoint = Integration.Require("ATB_TEST_DOCKER", "Podman's Docker-compatible API");
-    private readonly string _image = Integration.Require("ATB_TEST_DOCKER_IMAGE", "The busybox test image");
-    private readonly string _container = $"atbt-e2e-{Guid.NewGuid():N}"[..21];
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "atbt-e2e-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly DockerEngineClient _docker;
+    private readonly OneDockerContainer _box = new("e2e");
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    public DockerAskEndToEndTests() => _docker = new DockerEngineClient(new DockerOptions { Endpoint = _endpoint });
-
-    public async ValueTask DisposeAsync()
-    {
-        try { await _docker.RemoveAsync(_container, force: true, CancellationToken.None); }
-        catch (ContainerRuntimeException) { /* not created */ }
-        _docker.Dispose();
-        if (Directory.Exists(_dataDir)) Directory.Delete(_dataDir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _box.DisposeAsync();
 
     private Dictionary<string, string?> Configuration() => new()
     {
-        ["Docker:Endpoint"] = _endpoint,
-        ["Systems:alpha:Container"] = _container,
+        ["Docker:Endpoint"] = _box.Endpoint,
+        ["Systems:alpha:Container"] = _box.Container,
         ["Assistant:StopTimeoutSeconds"] = "10",
         ["Storage:Ephemeral"] = "true",
-        ["Storage:DataDirectory"] = _dataDir,
+        ["Storage:DataDirectory"] = _box.DataDir,
         ["Llm:Mode"] = "off",
     };
 
     private async Task LaunchAlphaAsync(bool running)
     {
-        await _docker.LaunchAsync(new LaunchRequest(_container, _image,
+        await _box.Docker.LaunchAsync(new LaunchRequest(_box.Container, _box.Image,
             ["/bin/sh", "-c", "trap 'exit 0' TERM; for i in $(seq 1 12); do echo \"alpha tick $i\"; done; while true; do sleep 0.1; done"],
             new Dictionary<string, string>(), new Dictionary<string, string>(), TimeSpan.FromSeconds(10), "no"), _ct);
-        for (var i = 0; i < 100 && (await _docker.GetLogsAsync(_container, new LogQuery(20), _ct)).Count < 12; i++) await Task.Delay(50, _ct);
-        if (!running) await _docker.StopAsync(_container, TimeSpan.FromSeconds(10), _ct);
+        for (var i = 0; i < 100 && (await _box.Docker.GetLogsAsync(_box.Container, new LogQuery(20), _ct)).Count < 12; i++) await Task.Delay(50, _ct);
+        if (!running) await _box.Docker.StopAsync(_box.Container, TimeSpan.FromSeconds(10), _ct);
     }
 
-    private async Task<(int Exit, string Out, string Err)> AskAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(["ask", .. args], stdout, stderr, Configuration());
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> AskAsync(params string[] args) => OneDockerContainer.AskAsync(Configuration(), args);
 
     [Fact]
     public async Task Stop_alpha_and_show_the_last_5_lines_with_yes_stops_the_real_container_and_prints_its_log_lines()
@@ -64,7 +46,7 @@ public sealed class DockerAskEndToEndTests : IAsyncDisposable
         var (exit, output, errors) = await AskAsync("stop alpha and show me the last 5 lines", "--yes");
 
         Assert.True(exit == 0, $"exit {exit}\nstdout:\n{output}\nstderr:\n{errors}");
-        Assert.False((await _docker.InspectAsync(_container, _ct)).Running);
+        Assert.False((await _box.Docker.InspectAsync(_box.Container, _ct)).Running);
         for (var i = 8; i <= 12; i++) Assert.Contains($"alpha tick {i}", output);
         Assert.DoesNotContain("alpha tick 7", output);
         Assert.DoesNotContain("DEMO", output, StringComparison.OrdinalIgnoreCase);
@@ -79,7 +61,7 @@ public sealed class DockerAskEndToEndTests : IAsyncDisposable
 
         Assert.True(exit == 3, $"exit {exit}\nstdout:\n{output}\nstderr:\n{errors}");
         Assert.Contains("--yes", output);
-        Assert.False((await _docker.InspectAsync(_container, _ct)).Running);
+        Assert.False((await _box.Docker.InspectAsync(_box.Container, _ct)).Running);
     }
 
     [Fact]
@@ -105,6 +87,6 @@ public sealed class DockerAskEndToEndTests : IAsyncDisposable
         Assert.True(exit == 1, $"exit {exit}\n{all}");
         Assert.Contains("unix://" + socket, all);
         Assert.Contains("not reachable", all);
-        Assert.Contains($"stop container '{_container}'", all);
+        Assert.Contains($"stop container '{_box.Container}'", all);
     }
 }

@@ -15,44 +15,30 @@ namespace AiTradingBot.Host.Tests;
 /// </summary>
 public sealed partial class HaltAskEndToEndTests : IAsyncDisposable
 {
-    private readonly string _endpoint = Integration.Require("ATB_TEST_DOCKER", "Podman's Docker-compatible API");
-    private readonly string _image = Integration.Require("ATB_TEST_DOCKER_IMAGE", "The busybox test image");
-    private readonly string _container = $"atbt-halt-{Guid.NewGuid():N}"[..22];
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "atbt-halt-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly DockerEngineClient _docker;
+    private readonly OneDockerContainer _box = new("halt");
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-
-    public HaltAskEndToEndTests() => _docker = new DockerEngineClient(new DockerOptions { Endpoint = _endpoint });
 
     [GeneratedRegex(@"BTCUSDT ([0-9,]+(?:\.[0-9]+)?)")]
     private static partial Regex BtcPrice();
 
-    public async ValueTask DisposeAsync()
-    {
-        try { await _docker.RemoveAsync(_container, force: true, CancellationToken.None); }
-        catch (ContainerRuntimeException) { /* not created */ }
-        _docker.Dispose();
-        if (Directory.Exists(_dataDir)) Directory.Delete(_dataDir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _box.DisposeAsync();
 
     private Dictionary<string, string?> Configuration() => new()
     {
-        ["Docker:Endpoint"] = _endpoint,
-        ["Systems:alpha:Container"] = _container,
+        ["Docker:Endpoint"] = _box.Endpoint,
+        ["Systems:alpha:Container"] = _box.Container,
         // Only alpha is a trading system here: the other configured ones do not exist on the test daemon.
         ["Systems:bravo:Role"] = "Infrastructure",
         ["Systems:charlie:Role"] = "Infrastructure",
         ["Assistant:StopTimeoutSeconds"] = "10",
-        ["Storage:DataDirectory"] = _dataDir,
+        ["Storage:DataDirectory"] = _box.DataDir,
         ["Llm:Mode"] = "off",
-        ["Launch:Templates:grid:Image"] = _image,
+        ["Launch:Templates:grid:Image"] = _box.Image,
     };
 
     private async Task<(int Exit, string Out)> AskAsync(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(["ask", .. args], stdout, stderr, Configuration());
+        var (exit, stdout, stderr) = await OneDockerContainer.AskAsync(Configuration(), args);
         return (exit, $"stdout:\n{stdout}\nstderr:\n{stderr}");
     }
 
@@ -68,7 +54,7 @@ public sealed partial class HaltAskEndToEndTests : IAsyncDisposable
     [Fact]
     public async Task After_the_killswitch_no_order_rests_launch_and_new_risk_are_refused_and_only_one_reducing_sell_passes()
     {
-        await _docker.LaunchAsync(new LaunchRequest(_container, _image, ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"],
+        await _box.Docker.LaunchAsync(new LaunchRequest(_box.Container, _box.Image, ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"],
             new Dictionary<string, string>(), new Dictionary<string, string>(), TimeSpan.FromSeconds(10), "no"), _ct);
 
         var (exit, output) = await AskAsync("buy 0.02 btc", "--yes");
@@ -81,7 +67,7 @@ public sealed partial class HaltAskEndToEndTests : IAsyncDisposable
 
         (exit, output) = await AskAsync("/killswitch CONFIRM");
         Assert.True(exit == 0, output);
-        Assert.False((await _docker.InspectAsync(_container, _ct)).Running);
+        Assert.False((await _box.Docker.InspectAsync(_box.Container, _ct)).Running);
         Assert.Contains("No open orders left", output);
         (exit, output) = await AskAsync("orders");
         Assert.True(exit == 0, output);
@@ -90,7 +76,7 @@ public sealed partial class HaltAskEndToEndTests : IAsyncDisposable
         (exit, output) = await AskAsync("/launch grid delta", "--yes");
         Assert.True(exit == 4, $"exit {exit}\n{output}");
         Assert.Contains("halted", output);
-        await Assert.ThrowsAsync<ContainerNotFoundException>(() => _docker.InspectAsync("delta", _ct));
+        await Assert.ThrowsAsync<ContainerNotFoundException>(() => _box.Docker.InspectAsync("delta", _ct));
 
         var sell = $"sell 0.02 btc at {Price(last * 1.02m)}";
         (exit, output) = await AskAsync(sell, "--yes");
