@@ -1,5 +1,6 @@
 using AiTradingBot.Core.Audit;
 using AiTradingBot.Core.Plans;
+using System.Runtime.InteropServices;
 using AiTradingBot.Core.Trading;
 
 namespace AiTradingBot.Storage.Fills;
@@ -43,16 +44,17 @@ internal static class FillLedger
         IEnumerable<ExecutionReport> fresh,
         Dictionary<(string BotId, string Symbol, OrderCategory Category), (decimal Qty, decimal AvgPrice)> positions)
     {
-        var fills = new List<(Fill, string)>();
+        var list = fresh as IReadOnlyList<ExecutionReport> ?? fresh.ToList();
+        var fills = new List<(Fill, string)>(list.Count);
         var lastPrice = new Dictionary<(string, string, OrderCategory), decimal>();
-        foreach (var e in fresh.Select((e, i) => (e, i)).OrderBy(x => x.e.ExecTime).ThenBy(x => x.i).Select(x => x.e))
+        foreach (var e in InTimeOrder(list))
         {
             // Per (bot, symbol, category): a spot holding and a linear position on one symbol never net.
             var key = (e.BotId, e.Symbol, e.Category);
-            var (qty, avg) = positions.GetValueOrDefault(key);
-            var after = PositionAccounting.Apply(qty, avg, e.Side, e.Qty, e.Price);
-            positions[key] = (after.Qty, after.AveragePrice);
-            lastPrice[key] = e.Price;
+            ref var position = ref CollectionsMarshal.GetValueRefOrAddDefault(positions, key, out _);
+            var after = PositionAccounting.Apply(position.Qty, position.AvgPrice, e.Side, e.Qty, e.Price);
+            position = (after.Qty, after.AveragePrice);
+            CollectionsMarshal.GetValueRefOrAddDefault(lastPrice, key, out _) = e.Price;
             fills.Add((new Fill(e.ExecId, e.OrderId, e.ClientOrderId, e.BotId, e.Symbol, e.Category, e.Side, e.Price, e.Qty, e.Fee,
                 e.ExecTime, after.RealizedPnl, after.Closing, e.CloseReason), e.FeeCurrency));
         }
@@ -66,6 +68,17 @@ internal static class FillLedger
             .OrderBy(p => p.BotId, StringComparer.Ordinal).ThenBy(p => p.Symbol, StringComparer.Ordinal).ThenBy(p => p.Category)
             .ToList();
         return (fills, changed);
+    }
+
+    /// <summary>
+    /// The executions by time, batch order breaking ties (OrderBy is stable); a batch already in order, as a venue's
+    /// stream delivers it, is taken as it is without sorting.
+    /// </summary>
+    private static IEnumerable<ExecutionReport> InTimeOrder(IReadOnlyList<ExecutionReport> list)
+    {
+        for (var i = 1; i < list.Count; i++)
+            if (list[i].ExecTime < list[i - 1].ExecTime) return list.OrderBy(e => e.ExecTime);
+        return list;
     }
 
     /// <summary>A time in UTC truncated to whole microseconds.</summary>
