@@ -29,6 +29,7 @@ public static class ServiceHost
         builder.Services.AddHostedService<PaperTickService>();
         builder.Services.AddHostedService<ContainerWatchService>();
         builder.Services.AddHostedService<InterruptedExecutionService>();
+        builder.Services.AddHostedService<NativeHeapTrimService>();
         builder.Services.AddAiTradingBotObservability(builder.Configuration);
         // Outside a publish (tests, dotnet run) the assets are found through the build's runtime manifest; a publish has none.
         if (BuildAssetsReadable(builder.Environment.ApplicationName)) builder.WebHost.UseStaticWebAssets();
