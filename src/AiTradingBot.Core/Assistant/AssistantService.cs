@@ -481,7 +481,7 @@ public sealed partial class AssistantService(
             var steps = outcome?.Steps.Select(s => new AuditStep(s.Step.Action, s.Status.ToString().ToLowerInvariant(), s.Error is null ? null : redactor.Redact(s.Error))).ToList() ?? [];
             var record = new AuditRecord(time.GetUtcNow(), message.Channel, message.User.UserId, message.User.UserName, message.ChatId,
                 redactor.Redact(Truncate(text, 4000)), plan is null ? null : redactor.Redact(PlanJson.Serialize(plan)), decision,
-                reasons.Select(redactor.Redact).ToList(), steps, confirmationId, exchange.Mode.Label, Activity.Current?.TraceId.ToHexString());
+                WithAssumptions(reasons, plan).Select(redactor.Redact).ToList(), steps, confirmationId, exchange.Mode.Label, Activity.Current?.TraceId.ToHexString());
             await audit.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -490,6 +490,11 @@ public sealed partial class AssistantService(
             logger.LogError(e, "Audit record could not be written for {Channel}/{ChatId}", message.Channel, message.ChatId);
         }
     }
+
+    // What the interpreter assumed (a corrected typo, a default filled in) is not part of the plan's JSON contract, yet
+    // it shaped the decision: the audit row keeps it beside the reasons.
+    private static IEnumerable<string> WithAssumptions(IReadOnlyList<string> reasons, Plan? plan) =>
+        plan is { Notes.Count: > 0 } ? reasons.Concat(plan.Notes.Select(n => "assumed: " + n)).Distinct(StringComparer.Ordinal) : reasons;
 
     private async Task<ConversationContext> LoadContextAsync(IncomingMessage message, CancellationToken ct)
     {

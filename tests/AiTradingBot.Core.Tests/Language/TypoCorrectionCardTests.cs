@@ -1,4 +1,6 @@
 using AiTradingBot.Core.Assistant;
+using AiTradingBot.Core.Audit;
+using AiTradingBot.Core.Ports;
 using AiTradingBot.Core.Rendering;
 using AiTradingBot.Core.Tests.Support;
 using Xunit;
@@ -26,6 +28,17 @@ public sealed class TypoCorrectionCardTests : IAsyncLifetime
         var text = new ReplyRenderer(PlainMarkup.Instance).Render(reply);
         Assert.Contains("Read 'restrat' as 'restart'.", text);
         Assert.True(text.IndexOf("Read 'restrat'", StringComparison.Ordinal) < text.IndexOf("CONFIRM", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_audit_row_keeps_how_a_typo_was_read()
+    {
+        var reply = await _host.SayAsync("restrat alpha");
+        var rows = await _host.Get<IAuditLog>().ReadRecentAsync(10, TestContext.Current.CancellationToken);
+        var row = Assert.Single(rows, r => r.Text == "restrat alpha");
+        Assert.Equal(AuditDecision.Awaiting, row.Decision);
+        Assert.Contains(row.Reasons, r => r.StartsWith("assumed: ", StringComparison.Ordinal) && r.Contains("'restrat'", StringComparison.Ordinal));
+        Assert.Equal(ReplyKind.AwaitingConfirmation, reply.Kind);
     }
 
     [Fact]
