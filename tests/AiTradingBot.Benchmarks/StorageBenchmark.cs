@@ -2,10 +2,10 @@ using System.Diagnostics;
 using AiTradingBot.Core.Plans;
 using AiTradingBot.Core.Trading;
 using AiTradingBot.Storage;
+using AiTradingBot.Storage.Fills;
 using AiTradingBot.Storage.Migrations;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AiTradingBot.Benchmarks;
 
@@ -109,10 +109,11 @@ public sealed class StorageBenchmark : IBenchmark
             // The ceilings: the same rows by binary COPY into a table with no constraints or indexes, and into one with
             // exactly the indexes and constraints of fills (LIKE … INCLUDING ALL): each in one transaction, and each
             // also in the ingestion's batches, a transaction each.
-            var copy = await TimeCopyAsync(connectionString, "public.bench_copy", stored, ct);
-            var indexed = await TimeCopyAsync(connectionString, "public.bench_copy_indexed", stored, ct);
-            var batched = await TimeBatchedCopyAsync(connectionString, "public.bench_copy_indexed", stored, batchSize, ct);
-            var batchedBare = await TimeBatchedCopyAsync(connectionString, "public.bench_copy", stored, batchSize, ct);
+            var rows = stored.Select(f => (f, "USDT")).ToList();
+            var copy = await TimeCopyAsync(connectionString, "public.bench_copy", rows, ct);
+            var indexed = await TimeCopyAsync(connectionString, "public.bench_copy_indexed", rows, ct);
+            var batched = await TimeBatchedCopyAsync(connectionString, "public.bench_copy_indexed", rows, batchSize, ct);
+            var batchedBare = await TimeBatchedCopyAsync(connectionString, "public.bench_copy", rows, batchSize, ct);
             // Round 0 is a warm-up of the whole sequence (first extents of every table and index, JIT of the copy path).
             if (round > 0) measured.Add(new Round(stored.Count, ingestSeconds, copy, indexed, batched, batchedBare));
         }
@@ -187,7 +188,7 @@ public sealed class StorageBenchmark : IBenchmark
     }
 
     /// <summary>Seconds to COPY all the rows into the emptied <paramref name="table"/> in one transaction (no per-batch commit).</summary>
-    private static async Task<double> TimeCopyAsync(string connectionString, string table, List<Fill> fills, CancellationToken ct)
+    private static async Task<double> TimeCopyAsync(string connectionString, string table, List<(Fill, string)> fills, CancellationToken ct)
     {
         await ExecuteAsync(connectionString, $"TRUNCATE {table}", ct);
         var sw = Stopwatch.StartNew();
@@ -199,7 +200,7 @@ public sealed class StorageBenchmark : IBenchmark
     /// Seconds to COPY the rows into the emptied <paramref name="table"/> in batches of <paramref name="batchSize"/>,
     /// each in its own transaction on one session, as ingestion commits them.
     /// </summary>
-    private static async Task<double> TimeBatchedCopyAsync(string connectionString, string table, List<Fill> fills, int batchSize, CancellationToken ct)
+    private static async Task<double> TimeBatchedCopyAsync(string connectionString, string table, List<(Fill, string)> fills, int batchSize, CancellationToken ct)
     {
         var chunks = fills.Chunk(batchSize).Select(c => c.ToList()).ToList();
         await ExecuteAsync(connectionString, $"TRUNCATE {table}", ct);
@@ -222,44 +223,19 @@ public sealed class StorageBenchmark : IBenchmark
         catch (UnauthorizedAccessException) { return null; }
     }
 
-    private static async Task CopyAsync(string connectionString, string table, List<Fill> fills, CancellationToken ct)
+    private static async Task CopyAsync(string connectionString, string table, List<(Fill, string)> fills, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
         await CopyOnAsync(conn, table, fills, ct);
     }
 
-    private static async Task CopyOnAsync(NpgsqlConnection conn, string table, List<Fill> fills, CancellationToken ct)
+    private static async Task CopyOnAsync(NpgsqlConnection conn, string table, List<(Fill, string)> fills, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
 
-        var now = DateTimeOffset.UtcNow;
-        await using (var copy = await conn.BeginBinaryImportAsync(
-            $"COPY {table} (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency, " +
-            "exec_time, realized_pnl, closing, close_reason, ingested_at) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var f in fills)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(f.ExecId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.OrderId, NpgsqlDbType.Text, ct);
-                if (f.ClientOrderId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.ClientOrderId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.BotId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Symbol, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Category.ToString(), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Side.ToString(), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.Price, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Qty, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Fee, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync("USDT", NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(f.ExecTime, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(f.RealizedPnl, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(f.Closing, NpgsqlDbType.Boolean, ct);
-                if (f.CloseReason is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(f.CloseReason, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
+        // The same row writer as ingestion, so the ratios measure what ingestion does besides the COPY.
+        await PostgresFillIngestion.CopyFillsAsync(conn, fills, DateTimeOffset.UtcNow, ct, table);
         await tx.CommitAsync(ct);
     }
 

@@ -265,11 +265,15 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
     /// The batch's rows in one binary COPY straight into <c>fills</c>. No <c>ON CONFLICT</c> is needed: both paths
     /// hold the advisory lock and write only exec ids they know are new (the fast path from this instance's cache,
     /// the checked path from what it read under the lock), so a unique violation means the cache was stale or a writer
-    /// bypassed the lock, and aborts the whole batch for the checked path to redo.
+    /// bypassed the lock, and aborts the whole batch for the checked path to redo. <paramref name="table"/> is another
+    /// table with the columns of <c>fills</c> (the storage benchmark's COPY ceilings write their rows the same way).
     /// </summary>
-    private static async Task CopyFillsAsync(NpgsqlConnection conn, List<(Fill Fill, string FeeCurrency)> fills, DateTimeOffset now, CancellationToken ct)
+    internal static async Task CopyFillsAsync(NpgsqlConnection conn, IReadOnlyList<(Fill Fill, string FeeCurrency)> fills, DateTimeOffset now,
+        CancellationToken ct, string table = "trading.fills")
     {
-        await using var copy = await conn.BeginBinaryImportAsync(CopySql, ct);
+        await using var copy = await conn.BeginBinaryImportAsync(
+            $"COPY {table} (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency, " +
+            "exec_time, realized_pnl, closing, close_reason, ingested_at) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var (f, feeCurrency) in fills)
         {
             await copy.StartRowAsync(ct);
@@ -292,10 +296,6 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
         }
         await copy.CompleteAsync(ct);
     }
-
-    private const string CopySql =
-        "COPY trading.fills (exec_id, order_id, client_order_id, bot_id, symbol, category, side, price, qty, fee, fee_currency, " +
-        "exec_time, realized_pnl, closing, close_reason, ingested_at) FROM STDIN (FORMAT BINARY)";
 
     private static string CategoryName(OrderCategory category) => category switch
     {
