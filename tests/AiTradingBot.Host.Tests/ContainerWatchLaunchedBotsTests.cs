@@ -23,6 +23,7 @@ namespace AiTradingBot.Host.Tests;
 /// died/restarted alerts and aitradingbot_container_restarts_total{system}, and is forgotten when removed. Against the two
 /// shared Podman hosts of scripts/servers/podman.sh (default and b).
 /// </summary>
+[Collection(typeof(AloneWithThePodmanHosts))]
 public sealed class ContainerWatchLaunchedBotsTests : IAsyncDisposable
 {
     private readonly TwoDockerHosts _hosts = TwoDockerHosts.Shared("watch");
@@ -257,3 +258,10 @@ public sealed class ContainerWatchLaunchedBotsTests : IAsyncDisposable
         Assert.Single(_channel.About(bot));
     }
 }
+
+/// <summary>
+/// Runs its classes after every parallel test, one at a time: the restart counter is process-wide, and a <c>run</c>
+/// host started by another test watches the same shared Podman hosts, so it would count the same launched bots.
+/// </summary>
+[CollectionDefinition(DisableParallelization = true)]
+public sealed class AloneWithThePodmanHosts;
