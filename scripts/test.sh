@@ -57,6 +57,11 @@ for log in "$RESULTS"/*.log; do
     echo "== failures in $(basename "$log" .log)"
     grep -E -A12 '^\s*Failed |\[FAIL\]' "$log" | head -120
   fi
+  # A test host that crashed or was aborted leaves its unfinished tests out of the counters: say so.
+  if grep -qE 'Catastrophic failure|\[FATAL ERROR\]|Test Run Aborted' "$log"; then
+    echo "== test run of $(basename "$log" .log) crashed or was aborted"
+    grep -E -B2 -A8 'Catastrophic failure|\[FATAL ERROR\]|Test Run Aborted' "$log" | head -40
+  fi
 done
 
 passed=0; failed=0; skipped=0; found=0
@@ -70,6 +75,8 @@ for trx in "$RESULTS"/*.trx; do
   t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
   x=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed+${p:-0})); failed=$((failed+${f:-0}+${e:-0})); skipped=$((skipped+${t:-0}-${x:-0}))
+  # The run failed as a whole (the test host crashed) though no single test did: one failure for the run.
+  if grep -q '<ResultSummary outcome="Failed"' "$trx" && [ "$(( ${f:-0} + ${e:-0} ))" -eq 0 ]; then failed=$((failed+1)); fi
 done
 # A test project that produced no results counts as a failure, and so does a server that would not start.
 missing=$(( ${#projects[@]} - found ))
