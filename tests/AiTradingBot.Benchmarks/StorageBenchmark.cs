@@ -233,7 +233,6 @@ public sealed class StorageBenchmark : IBenchmark
     private static async Task CopyOnAsync(NpgsqlConnection conn, string table, List<(Fill, string)> fills, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
-
         // The same row writer as ingestion, so the ratios measure what ingestion does besides the COPY.
         await PostgresFillIngestion.CopyFillsAsync(conn, fills, DateTimeOffset.UtcNow, ct, table);
         await tx.CommitAsync(ct);

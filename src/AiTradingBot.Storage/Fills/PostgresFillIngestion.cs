@@ -11,8 +11,8 @@ namespace AiTradingBot.Storage.Fills;
 /// ingestors across instances and is safe through PgBouncer).
 /// <para>
 /// A batch's rows go by binary COPY straight into <c>fills</c> (the cheapest way PostgreSQL takes rows), followed by
-/// one set-based upsert of the positions it changed and the commit. Dedupe needs no <c>ON CONFLICT</c>: under the
-/// lock each path writes only exec ids it knows are new, and the primary key turns any surprise (a stale cache, a
+/// one guarded update of the positions it changed and the commit. Dedupe needs no <c>ON CONFLICT</c>: each path
+/// writes only exec ids it knows are new (from its cache, or read under the lock), and the primary key turns any surprise (a stale cache, a
 /// writer that bypassed the lock) into a unique violation that aborts the batch for the checked path. Two designs were
 /// measured before on this 2-core machine and dropped: a COPY into a temp staging table then
 /// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> (the rows written twice), and one statement over unnested array
@@ -21,10 +21,10 @@ namespace AiTradingBot.Storage.Fills;
 /// </para>
 /// <para>
 /// With the touched positions known from this process's previous batches and redelivered exec ids recognized from the
-/// ones it stored, PnL is computed first (the fast path): one round trip sends <c>BEGIN</c>, the lock and a guard that
-/// the stored positions still equal the cached ones, then the COPY, then the positions and <c>COMMIT</c>. When the
-/// guard or the primary key fails (another instance wrote, or an old redelivery), the transaction is rolled back and
-/// the batch takes the checked path: read the stored exec ids and positions under the lock, compute, write.
+/// ones it stored, PnL is computed first (the fast path): the COPY (Npgsql sends <c>BEGIN</c> with it), then one round
+/// trip with the lock, the positions updated only where they still hold the cached values, and <c>COMMIT</c>. When
+/// that guard or the primary key fails (another instance wrote, or an old redelivery), the transaction is rolled back
+/// and the batch takes the checked path: read the stored exec ids and positions under the lock, compute, write.
 /// Either way a batch is all or nothing.
 /// </para>
 /// </summary>
@@ -113,7 +113,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
             // positions, which the guarded update checks under it; a row another writer holds makes the COPY wait for
             // that writer and then fail on the key (or, against a checked batch, fail as a deadlock), never pass.
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await WriteAsync(conn, fills, changed, before, lockFirst: true, beforeCommit, ct);
+            await WriteAsync(conn, fills, changed, before, takeLock: true, beforeCommit, ct);
         }
         catch (PostgresException e) when (e.SqlState is GuardSqlState or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
         {
@@ -165,7 +165,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
             var (fills, changed) = FillLedger.Apply(fresh, new Dictionary<(string, string, OrderCategory), (decimal, decimal)>(positions));
             if (fresh.Count > 0)
             {
-                await WriteAsync(conn, fills, changed, positions, lockFirst: false, beforeCommit, ct);
+                await WriteAsync(conn, fills, changed, positions, takeLock: false, beforeCommit, ct);
             }
             else
             {
@@ -188,7 +188,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
     }
 
     /// <summary>
-    /// The batches' session, opened (with its staging table) when there is none. One idle for a while is checked
+    /// The batches' session, opened when there is none. One idle for a while is checked
     /// first (a server restart or an idle timeout may have closed it), so a batch never fails on a dead session;
     /// back-to-back batches pay nothing for that.
     /// </summary>
@@ -263,7 +263,7 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
 
     /// <summary>
     /// The batch's rows in one binary COPY straight into <c>fills</c>. No <c>ON CONFLICT</c> is needed: both paths
-    /// hold the advisory lock and write only exec ids they know are new (the fast path from this instance's cache,
+    /// write only exec ids they know are new (the fast path from this instance's cache,
     /// the checked path from what it read under the lock), so a unique violation means the cache was stale or a writer
     /// bypassed the lock, and aborts the whole batch for the checked path to redo. <paramref name="table"/> is another
     /// table with the columns of <c>fills</c> (the storage benchmark's COPY ceilings write their rows the same way).
@@ -347,14 +347,14 @@ internal sealed class PostgresFillIngestion(NpgsqlDataSource dataSource, TimePro
     /// positions and, without the test hook, COMMIT.
     /// </summary>
     private async Task WriteAsync(NpgsqlConnection conn, List<(Fill Fill, string FeeCurrency)> fills, List<BotPosition> changed,
-        Dictionary<(string, string, OrderCategory), (decimal, decimal)> before, bool lockFirst, Func<CancellationToken, Task>? beforeCommit,
+        Dictionary<(string, string, OrderCategory), (decimal, decimal)> before, bool takeLock, Func<CancellationToken, Task>? beforeCommit,
         CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await CopyFillsAsync(conn, fills, now, ct);
         await using (var tail = new NpgsqlBatch(conn))
         {
-            if (lockFirst) tail.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
+            if (takeLock) tail.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({FillsLockKey})"));
             if (changed.Count > 0) tail.BatchCommands.Add(GuardedPositions(changed, before, now));
             if (beforeCommit is null) tail.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             if (tail.BatchCommands.Count > 0) await tail.ExecuteNonQueryAsync(ct);
